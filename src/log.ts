@@ -1,0 +1,64 @@
+/**
+ * Talk goes to stderr; stdout is for data. Progress only on a TTY, nothing but warnings and errors with --quiet.
+ * Created by the command layer and passed down: no module keeps its own.
+ */
+export interface Logger {
+  /** A step that is under way (spinner-like line on a TTY, silent otherwise). */
+  progress(message: string): void;
+  info(message: string): void;
+  verbose(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LoggerOptions {
+  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const tty = opts.stream.isTTY === true;
+  let progressShown = false;
+  const clearProgress = (): void => {
+    if (progressShown) {
+      opts.stream.write("\r\x1b[2K");
+      progressShown = false;
+    }
+  };
+  const line = (text: string): void => {
+    clearProgress();
+    opts.stream.write(`${text}\n`);
+  };
+  const paint = (code: number, text: string): string => (opts.color ? `\x1b[${code}m${text}\x1b[39m` : text);
+  return {
+    progress(message) {
+      if (!tty || opts.quiet) return;
+      clearProgress();
+      opts.stream.write(`… ${message}`);
+      progressShown = true;
+    },
+    info(message) {
+      if (!opts.quiet) line(message);
+    },
+    verbose(message) {
+      if (opts.verbose) line(message);
+    },
+    warn(message) {
+      line(`${paint(33, "warning:")} ${message}`);
+    },
+    error(message) {
+      line(`${paint(31, "error:")} ${message}`);
+    },
+  };
+}
+
+/** A logger that drops everything: for library use and tests that only care about results. */
+export const silentLogger: Logger = {
+  progress() {},
+  info() {},
+  verbose() {},
+  warn() {},
+  error() {},
+};

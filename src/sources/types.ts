@@ -1,0 +1,60 @@
+import type { Catalog } from "../config/catalog.js";
+import type { UserConfig } from "../config/user-config.js";
+import type { Logger } from "../log.js";
+import type { ProviderId, UsageRecord } from "../schema.js";
+
+/** The usage window: whole UTC days, both ends inclusive (`until` is the last day counted). */
+export interface UsageWindow {
+  since: string;
+  until: string;
+  granularity: "daily" | "hourly";
+}
+
+/** What every source receives; nothing is read from globals. */
+export interface SourceContext {
+  window: UsageWindow;
+  env: NodeJS.ProcessEnv;
+  config: UserConfig;
+  catalog: Catalog;
+  log: Logger;
+  /** Aborted when the user interrupts the run: stop requests and return. */
+  signal: AbortSignal;
+  http: HttpPolicy;
+}
+
+/**
+ * Timeouts and retry pacing for every provider call. Set by the command layer (the environment variables
+ * CARBON_TRACK_TIMEOUT_MS and CARBON_TRACK_RETRY_BASE_MS let tests shorten them).
+ */
+export interface HttpPolicy {
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** First backoff delay; later ones double, with jitter, up to maxAttempts in all. */
+  retryBaseMs: number;
+  maxAttempts: number;
+}
+
+export interface SourceResult {
+  records: UsageRecord[];
+  /** Documented fallbacks and oddities worth a line on stderr; the run stays successful. */
+  warnings: string[];
+  /** Parts that failed (a subscription, a page) while the rest succeeded: make the run partial (exit 3). */
+  failures: string[];
+  /** Billable or rate-limited API requests made, by endpoint, for the README's request counts and the bench. */
+  requests: Record<string, number>;
+}
+
+/**
+ * A billing source. Adding a provider means one module implementing this, and one line in registry.ts.
+ * `fetch` throws a ProviderError (one line for a person) when the provider as a whole failed.
+ * The module implementing UsageSource must stay light: it imports its SDK lazily inside `fetch`
+ * (`await import("./fetch.js")`), so that start-up never pays for an SDK that is not queried.
+ */
+export interface UsageSource {
+  readonly id: ProviderId;
+  /** Configured when the user gave what the provider needs (ARCHITECTURE.md "Which providers run"). */
+  isConfigured(config: UserConfig, env: NodeJS.ProcessEnv): boolean;
+  /** One line telling a person how to configure the provider. */
+  readonly howToConfigure: string;
+  fetch(ctx: SourceContext): Promise<SourceResult>;
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 10_000,
+    hookTimeout: 20_000,
+    // Tests start loopback fakes and child processes; two workers match the 2-core machines this runs on.
+    maxWorkers: 2,
+    env: {
+      // Belt and braces: no SDK credential chain may reach a metadata address from a test.
+      AWS_EC2_METADATA_DISABLED: "true",
+      METADATA_SERVER_DETECTION: "none",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+  },
+});
