@@ -1,0 +1,144 @@
+import { lookupInstance, type Catalog } from "../config/catalog.js";
+import type { Regions } from "../config/regions.js";
+import { fallbackValue } from "../intensity/static.js";
+import type { IntensityTable, IntensityValue } from "../intensity/types.js";
+import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "../schema.js";
+import { buildPowerModel, type PowerModel } from "./power.js";
+import { utilizationBand } from "./utilization.js";
+
+export interface EstimateInput {
+  records: readonly UsageRecord[];
+  catalog: Catalog;
+  regions: Regions;
+  intensity: IntensityTable;
+  signal: IntensitySignal;
+  /** Accelerator power fraction u, 0..1. */
+  gpuUtilization: number;
+}
+
+/** Something the user should know about the estimate, aggregated over the rows it concerns. */
+export interface EstimateWarning {
+  kind: "unknown-type" | "no-tdp" | "unknown-region";
+  provider: string;
+  subject: string;
+  hours: number;
+  rows: number;
+}
+
+type Modelled = { ok: true; model: PowerModel } | { ok: false; status: PowerStatus; gpuModel: string | null; gpuCount: number | null };
+
+/**
+ * Turns usage into CarbonRecords. Pure: the same input gives the same output, with no I/O and no clock.
+ * Rows whose power cannot be modelled keep their hours and get null energy and CO2, so totals never include a guess.
+ */
+export function estimate(input: EstimateInput): { records: CarbonRecord[]; warnings: EstimateWarning[] } {
+  const { catalog, regions, intensity, signal } = input;
+  const u = input.gpuUtilization;
+  const band = utilizationBand(u);
+  const models = new Map<string, Modelled>();
+  const warnings = new Map<string, EstimateWarning>();
+  const out: CarbonRecord[] = new Array(input.records.length);
+
+  const modelFor = (r: UsageRecord): Modelled => {
+    const key = `${r.provider}:${r.instanceType}`;
+    let m = models.get(key);
+    if (!m) {
+      const spec = lookupInstance(catalog, r.provider, r.instanceType);
+      if (!spec) m = { ok: false, status: "unknown-type", gpuModel: null, gpuCount: null };
+      else {
+        const built = buildPowerModel(catalog, r.provider, spec);
+        m = built.ok ? built : { ok: false, status: "no-tdp", gpuModel: built.gpuModel, gpuCount: built.gpuCount };
+      }
+      models.set(key, m);
+    }
+    return m;
+  };
+
+  const note = (kind: EstimateWarning["kind"], provider: string, subject: string, hours: number): void => {
+    const key = `${kind}|${provider}|${subject}`;
+    const w = warnings.get(key);
+    if (w) {
+      w.hours += hours;
+      w.rows += 1;
+    } else warnings.set(key, { kind, provider, subject, hours, rows: 1 });
+  };
+
+  for (let i = 0; i < input.records.length; i++) {
+    const r = input.records[i]!;
+    const region = regions.get(r.provider, r.region);
+    const regionKey = `${r.provider}:${r.region}`;
+    if (!region.known) note("unknown-region", r.provider, r.region, r.quantity);
+    const value: IntensityValue =
+      intensity.byPeriod.get(regionKey)?.get(r.periodStart) ??
+      intensity.byRegion.get(regionKey) ??
+      fallbackValue(region, signal, "no intensity resolved for this region");
+
+    const m = modelFor(r);
+    let gpuModel: string | null;
+    let gpuCount: number | null;
+    let power: number | null = null;
+    let powerLow: number | null = null;
+    let powerHigh: number | null = null;
+    let powerSource: string;
+    let status: PowerStatus | null = null;
+    if (m.ok) {
+      // A gpu-hour is one GPU's hour: no share of the host, which is billed as its own machine type.
+      const perGpu = r.unit === "gpu-hour";
+      const scale = perGpu ? 1 / m.model.gpuCount : 1;
+      const host = perGpu ? 0 : m.model.hostWatts;
+      power = (m.model.gpuIdleWatts + u * m.model.gpuDynamicWatts) * scale + host;
+      powerLow = (m.model.gpuIdleWatts + band.low * m.model.gpuDynamicWatts) * scale + host;
+      powerHigh = (m.model.gpuIdleWatts + band.high * m.model.gpuDynamicWatts) * scale + host;
+      gpuModel = m.model.gpuModel;
+      gpuCount = perGpu ? 1 : m.model.gpuCount;
+      powerSource = m.model.source;
+    } else {
+      status = m.status;
+      gpuModel = m.gpuModel;
+      gpuCount = m.gpuCount;
+      powerSource = m.status === "unknown-type" ? "unknown instance type" : `no published TDP for ${m.gpuModel}`;
+      note(m.status, r.provider, r.instanceType, r.quantity);
+    }
+
+    const energy = power === null ? null : (power * r.quantity) / 1000;
+    const facility = energy === null ? null : energy * region.pue;
+    const facilityLow = powerLow === null ? null : ((powerLow * r.quantity) / 1000) * region.pue;
+    const facilityHigh = powerHigh === null ? null : ((powerHigh * r.quantity) / 1000) * region.pue;
+    out[i] = {
+      provider: r.provider,
+      account: r.account,
+      region: r.region,
+      instanceType: r.instanceType,
+      unit: r.unit,
+      quantity: r.quantity,
+      periodStart: r.periodStart,
+      periodEnd: r.periodEnd,
+      estimated: r.estimated,
+      cost: r.cost ?? null,
+      currency: r.currency ?? null,
+      gpuModel,
+      gpuCount,
+      gpuUtilization: u,
+      powerWatts: power,
+      powerLowWatts: powerLow,
+      powerHighWatts: powerHigh,
+      powerSource,
+      powerStatus: status,
+      energyKwh: energy,
+      pue: region.pue,
+      pueSource: region.pueSource,
+      facilityEnergyKwh: facility,
+      facilityEnergyLowKwh: facilityLow,
+      facilityEnergyHighKwh: facilityHigh,
+      intensityKgPerKwh: value.kgPerKwh,
+      intensitySignal: value.signal,
+      intensitySource: value.source,
+      intensityNote: value.note,
+      regionKnown: region.known,
+      co2eKg: facility === null ? null : facility * value.kgPerKwh,
+      co2eLowKg: facilityLow === null ? null : facilityLow * value.kgPerKwh,
+      co2eHighKg: facilityHigh === null ? null : facilityHigh * value.kgPerKwh,
+    };
+  }
+  return { records: out, warnings: [...warnings.values()] };
+}

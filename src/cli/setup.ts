@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { buildCatalog, type Catalog } from "../config/catalog.js";
+import { packageDataFile } from "../config/paths.js";
+import { buildRegions, type Regions } from "../config/regions.js";
+import { UserConfig } from "../config/user-config.js";
+import { readJsonFile } from "../config/validate.js";
+import { UsageError } from "../errors.js";
+import type { CliOptions } from "./options.js";
+
+export interface Setup {
+  config: UserConfig;
+  catalog: Catalog;
+  regions: Regions;
+}
+
+function readPackageJson(name: string): unknown {
+  try {
+    return JSON.parse(readFileSync(packageDataFile(name), "utf8"));
+  } catch (err) {
+    throw new UsageError(`config/${name} (shipped with carbon-track) cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads and validates every input that is not usage data: the user's config file, the catalog and the
+ * regions (with the user's overrides). Runs before anything is created; any problem is a UsageError.
+ */
+export function loadSetup(opts: CliOptions, cwd: string): Setup {
+  const config: UserConfig = opts.configFile ? readJsonFile(resolve(cwd, opts.configFile), UserConfig, "config file") : {};
+  const where = opts.configFile ? ` (with overrides from ${opts.configFile})` : "";
+  const catalog = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
+  const regions = buildRegions(readPackageJson("regions.json"), config.regions, `config/regions.json${where}`);
+  if (opts.gcpTable) config.gcp = { ...config.gcp, table: opts.gcpTable };
+  return { config, catalog, regions };
+}

@@ -1,0 +1,23 @@
+import type { Summary } from "../calc/summary.js";
+import type { RegionProvenance } from "../intensity/types.js";
+import type { CarbonRecord, IntensitySignal } from "../schema.js";
+
+/** Everything a renderer may show. Renderers format it; they never compute new figures. */
+export interface ReportData {
+  schemaVersion: 1;
+  period: { since: string; until: string; days: number; granularity: "daily" | "hourly" };
+  options: {
+    source: "demo" | "input" | "providers";
+    providers: string[];
+    gpuUtilization: number;
+    signal: IntensitySignal;
+    intensity: string;
+  };
+  records: CarbonRecord[];
+  summary: Summary;
+  provenance: RegionProvenance[];
+  /** Warnings shown to the user, one line each. */
+  warnings: string[];
+  /** Providers or signals that failed, one line each (make the run partial). */
+  failures: string[];
+}
