@@ -71,17 +71,24 @@ function toRecord(file: string, line: number, row: Record<string, string>): Usag
 export async function readInputFile(file: string): Promise<UsageRecord[]> {
   const records: UsageRecord[] = [];
   const seen = new Map<string, number>();
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim().replace(/^\uFEFF/, "")), bom: true, skip_empty_lines: true, relax_column_count: false }),
-  );
-  let line = 1;
+  const input = createReadStream(file);
+  const parser = parse({
+    columns: (header: string[]) => {
+      const names = header.map((h) => h.trim());
+      const missing = inputColumns.filter((c) => !names.includes(c));
+      if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
+      return names;
+    },
+    bom: true,
+    skip_empty_lines: true,
+    info: true,
+  });
+  // pipe() does not forward a read error (a missing file) to the parser: do it, so the loop below sees it.
+  input.on("error", (err) => parser.destroy(err));
+  input.pipe(parser);
   try {
-    for await (const row of parser as AsyncIterable<Record<string, string>>) {
-      line = (parser.info.lines as number) ?? line + 1;
-      if (records.length === 0) {
-        const missing = inputColumns.filter((c) => !(c in row));
-        if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
-      }
+    for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      const line = info.lines;
       const r = toRecord(file, line, row);
       const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}\u0000${r.unit}\u0000${r.periodStart}`;
       const first = seen.get(key);
