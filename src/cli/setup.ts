@@ -6,6 +6,7 @@ import { buildRegions, type Regions } from "../config/regions.js";
 import { UserConfig } from "../config/user-config.js";
 import { readJsonFile } from "../config/validate.js";
 import { UsageError } from "../errors.js";
+import { validateGcpTable } from "../sources/gcp/table-name.js";
 import type { CliOptions } from "./options.js";
 
 export interface Setup {
@@ -32,5 +33,7 @@ export function loadSetup(opts: CliOptions, cwd: string): Setup {
   const catalog = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
   const regions = buildRegions(readPackageJson("regions.json"), config.regions, `config/regions.json${where}`);
   if (opts.gcpTable) config.gcp = { ...config.gcp, table: opts.gcpTable };
+  // The table name ends up in SQL: it is checked here, with everything else, before anything runs.
+  if (config.gcp?.table) validateGcpTable(config.gcp.table);
   return { config, catalog, regions };
 }

@@ -121,6 +121,8 @@ const cases: Case[] = [
     message: /missing columns|not a valid CSV/,
   },
   { name: "input cost without currency", args: ["--input", "$DIR/u.csv"], files: { "u.csv": `${header},cost,currency\n${row()},12.5,` }, message: /three-letter currency code/ },
+  { name: "gcp table with SQL in it", args: ["--providers", "gcp", "--gcp-table", "p.d.t`; DROP TABLE x; --"], message: /gcp table .* is not a billing export table/ },
+  { name: "gcp table in config not a billing export", args: ["--demo", "--config", "$DIR/c.json"], files: config({ gcp: { table: "my-project.billing.costs" } }), message: /is not a billing export table/ },
   { name: "out is a file", args: ["--demo", "--out", "$DIR/f"], files: { f: "x" }, message: /--out .*f exists and is not a directory/ },
 ];
 
