@@ -1,5 +1,5 @@
 import { lookupInstance, type Catalog } from "../config/catalog.js";
-import type { Regions } from "../config/regions.js";
+import type { RegionEntry, Regions } from "../config/regions.js";
 import { fallbackValue } from "../intensity/static.js";
 import type { IntensityTable, IntensityValue } from "../intensity/types.js";
 import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "../schema.js";
@@ -25,6 +25,13 @@ export interface EstimateWarning {
   rows: number;
 }
 
+/** A region's factors, resolved once per region rather than once per row. */
+interface Place {
+  region: RegionEntry;
+  periods: Map<string, IntensityValue> | undefined;
+  whole: IntensityValue;
+}
+
 type Modelled = { ok: true; model: PowerModel } | { ok: false; status: PowerStatus; gpuModel: string | null; gpuCount: number | null };
 
 /**
@@ -35,13 +42,16 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
   const { catalog, regions, intensity, signal } = input;
   const u = input.gpuUtilization;
   const band = utilizationBand(u);
-  const models = new Map<string, Modelled>();
+  // Nested maps, not "provider:key" strings: building a key per row costs more than the arithmetic.
+  const models = new Map<string, Map<string, Modelled>>();
+  const places = new Map<string, Map<string, Place>>();
   const warnings = new Map<string, EstimateWarning>();
   const out: CarbonRecord[] = new Array(input.records.length);
 
   const modelFor = (r: UsageRecord): Modelled => {
-    const key = `${r.provider}:${r.instanceType}`;
-    let m = models.get(key);
+    let byType = models.get(r.provider);
+    if (!byType) models.set(r.provider, (byType = new Map()));
+    let m = byType.get(r.instanceType);
     if (!m) {
       const spec = lookupInstance(catalog, r.provider, r.instanceType);
       if (!spec) m = { ok: false, status: "unknown-type", gpuModel: null, gpuCount: null };
@@ -49,9 +59,26 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
         const built = buildPowerModel(catalog, r.provider, spec);
         m = built.ok ? built : { ok: false, status: "no-tdp", gpuModel: built.gpuModel, gpuCount: built.gpuCount };
       }
-      models.set(key, m);
+      byType.set(r.instanceType, m);
     }
     return m;
+  };
+
+  const placeFor = (r: UsageRecord): Place => {
+    let byRegion = places.get(r.provider);
+    if (!byRegion) places.set(r.provider, (byRegion = new Map()));
+    let p = byRegion.get(r.region);
+    if (!p) {
+      const key = `${r.provider}:${r.region}`;
+      const region = regions.get(r.provider, r.region);
+      p = {
+        region,
+        periods: intensity.byPeriod.get(key),
+        whole: intensity.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region"),
+      };
+      byRegion.set(r.region, p);
+    }
+    return p;
   };
 
   const note = (kind: EstimateWarning["kind"], provider: string, subject: string, hours: number): void => {
@@ -65,13 +92,10 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
 
   for (let i = 0; i < input.records.length; i++) {
     const r = input.records[i]!;
-    const region = regions.get(r.provider, r.region);
-    const regionKey = `${r.provider}:${r.region}`;
+    const place = placeFor(r);
+    const region = place.region;
     if (!region.known) note("unknown-region", r.provider, r.region, r.quantity);
-    const value: IntensityValue =
-      intensity.byPeriod.get(regionKey)?.get(r.periodStart) ??
-      intensity.byRegion.get(regionKey) ??
-      fallbackValue(region, signal, "no intensity resolved for this region");
+    const value: IntensityValue = place.periods?.get(r.periodStart) ?? place.whole;
 
     const m = modelFor(r);
     let gpuModel: string | null;

@@ -1,11 +1,13 @@
-import { ProviderError } from "../../errors.js";
 import type { UsageSource } from "../types.js";
 
+/** Azure Cost Management. Light on purpose: the Azure SDK loads only when Azure is queried. */
 export const azureSource: UsageSource = {
   id: "azure",
-  howToConfigure: "not implemented yet",
-  isConfigured: () => false,
-  async fetch() {
-    throw new ProviderError("azure", "not implemented yet");
+  howToConfigure: "set AZURE_SUBSCRIPTION_ID (or azure.subscriptions / azure.scopes in --config) and sign in with az login; the identity needs Cost Management Reader",
+  isConfigured: (config, env) =>
+    (config.azure?.subscriptions?.length ?? 0) > 0 || (config.azure?.scopes?.length ?? 0) > 0 || Boolean(env.AZURE_SUBSCRIPTION_ID?.trim()),
+  async fetch(ctx) {
+    const { fetchAzureUsage } = await import("./fetch.js");
+    return fetchAzureUsage(ctx);
   },
 };

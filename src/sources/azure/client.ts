@@ -1,0 +1,137 @@
+import { CostManagementClient, type QueryDefinition } from "@azure/arm-costmanagement";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  RestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+  type TlsSettings,
+} from "@azure/core-rest-pipeline";
+import type { TokenCredential } from "@azure/identity";
+import { DefaultAzureCredential } from "@azure/identity";
+import { QueryPage, QueryPageBody } from "./result.js";
+
+/** The SDK defaults to 2022-10-01; 2023-03-01 is the version PROVIDERS.md was checked against. */
+export const apiVersion = "2023-03-01";
+const publicCloud = "https://management.azure.com";
+
+/** How the client reaches Azure beyond the environment: tests pass the CA of their loopback fake here. */
+export interface AzureTransport {
+  tlsOptions?: TlsSettings;
+}
+
+/** Resource Manager base URL: CARBON_TRACK_AZURE_ENDPOINT (tests, private clouds) or the public cloud. */
+export const managementEndpoint = (env: NodeJS.ProcessEnv): string =>
+  (env.CARBON_TRACK_AZURE_ENDPOINT?.trim() || publicCloud).replace(/\/+$/, "");
+
+// A ClientType header gives this tool its own Cost Management quota instead of sharing the caller's.
+const clientTypePolicy: PipelinePolicy = {
+  name: "carbonTrackClientType",
+  sendRequest: (request, next) => {
+    request.headers.set("ClientType", "carbon-track");
+    return next(request);
+  },
+};
+
+/** Sends one request through a pipeline that authenticates it. */
+export type Send = (request: PipelineRequest) => Promise<PipelineResponse>;
+
+export interface AzureClients {
+  cost: CostManagementClient;
+  /** Through the Cost Management client's pipeline (it rewrites every api-version to apiVersion). */
+  sendCost: Send;
+  /** Plain Resource Manager calls with their own api-version (management groups, billing). */
+  sendArm: Send;
+}
+
+// With another endpoint the SDK would ask for a token for `<endpoint>/.default`; ARM tokens are for this one.
+const credentialScopes = [`${publicCloud}/.default`];
+
+/**
+ * Clients on one DefaultAzureCredential (AZURE_TOKEN_CREDENTIALS picks a single credential).
+ * The SDK's retries are off: withRetries counts attempts and honours the Cost Management rate-limit
+ * headers, which the SDK ignores.
+ */
+export function createAzureClients(env: NodeJS.ProcessEnv, transport: AzureTransport): AzureClients {
+  const credential: TokenCredential = new DefaultAzureCredential();
+  const common = {
+    retryOptions: { maxRetries: 0 },
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
+  };
+  const cost = new CostManagementClient(credential, {
+    ...common,
+    apiVersion,
+    endpoint: managementEndpoint(env),
+    credentialScopes,
+    additionalPolicies: [{ policy: clientTypePolicy, position: "perCall" }],
+  });
+  const arm = createPipelineFromOptions(common);
+  arm.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: credentialScopes }));
+  const httpClient = createDefaultHttpClient();
+  return { cost, sendCost: (r) => cost.sendRequest(r), sendArm: (r) => arm.sendRequest(httpClient, r) };
+}
+
+export interface CallOptions {
+  timeoutMs: number;
+  abortSignal: AbortSignal;
+}
+
+/** The first page of a query, through the SDK (its URL building, serialisation and error mapping). */
+export async function queryFirstPage(client: CostManagementClient, subscriptionId: string, body: QueryDefinition, opts: CallOptions): Promise<QueryPage> {
+  // No leading slash: the SDK joins `{endpoint}/{scope}`.
+  const result = await client.query.usage(`subscriptions/${subscriptionId}`, body, {
+    abortSignal: opts.abortSignal,
+    requestOptions: { timeout: opts.timeoutMs },
+  });
+  return QueryPage.parse(result ?? {});
+}
+
+/**
+ * A later page: no Azure SDK follows nextLink, so POST the same body to it through the client's pipeline
+ * (bearer token, api-version, ClientType).
+ */
+export async function queryNextPage(send: Send, env: NodeJS.ProcessEnv, nextLink: string, body: QueryDefinition, opts: CallOptions): Promise<QueryPage> {
+  assertSameOrigin(nextLink, env);
+  const json = await sendJson(send, { url: nextLink, method: "POST", body: JSON.stringify(body) }, opts);
+  return json === undefined ? QueryPage.parse({}) : QueryPageBody.parse(json).properties;
+}
+
+/** A nextLink carries our bearer token with it: it must stay on the endpoint's origin. */
+export function assertSameOrigin(link: string, env: NodeJS.ProcessEnv): void {
+  const expected = new URL(managementEndpoint(env)).origin;
+  if (new URL(link).origin !== expected) throw new Error(`nextLink points outside ${expected}: refused`);
+}
+
+/** A raw call through a pipeline; non-2xx answers become RestErrors like the SDK's own. */
+export async function sendJson(send: Send, req: { url: string; method: "GET" | "POST"; body?: string }, opts: CallOptions): Promise<unknown> {
+  const request = createPipelineRequest({
+    url: req.url,
+    method: req.method,
+    body: req.body,
+    headers: createHttpHeaders(req.body ? { "Content-Type": "application/json" } : {}),
+    timeout: opts.timeoutMs,
+    abortSignal: opts.abortSignal,
+  });
+  const response = await send(request);
+  if (response.status === 204) return undefined;
+  if (response.status >= 300) {
+    throw new RestError(errorMessage(response.bodyAsText) ?? `HTTP ${response.status}`, { statusCode: response.status, request, response });
+  }
+  return JSON.parse(response.bodyAsText ?? "null") as unknown;
+}
+
+/** The `error.message` of an ARM error body, if it has one. */
+function errorMessage(bodyText: string | null | undefined): string | undefined {
+  try {
+    const body = JSON.parse(bodyText ?? "") as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    if (typeof message === "string") return typeof code === "string" ? `${code}: ${message}` : message;
+  } catch {
+    // Not JSON: the caller falls back to the status code.
+  }
+  return undefined;
+}
