@@ -1,0 +1,82 @@
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  GetDimensionValuesCommand,
+  type GetCostAndUsageCommandInput,
+  type GetCostAndUsageCommandOutput,
+  type GetDimensionValuesCommandInput,
+  type GetDimensionValuesCommandOutput,
+} from "@aws-sdk/client-cost-explorer";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import type { UserConfig } from "../../config/user-config.js";
+import type { HttpPolicy } from "../types.js";
+
+/** Cost Explorer has one endpoint for the whole aws partition, in us-east-1. */
+const costExplorerRegion = "us-east-1";
+const maxBackoffMs = 20_000;
+
+/** Full-jitter exponential backoff: base, then doubling, each drawn from its upper half, capped. */
+export function backoffMs(policy: HttpPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.retryBaseMs * 2 ** Math.max(0, attempt - 1), maxBackoffMs);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * The SDK's own default chain finds credentials (env, profiles and SSO, web identity, container and instance roles)
+ * and its own configuration finds the endpoint (AWS_ENDPOINT_URL_COST_EXPLORER): nothing is re-implemented here.
+ * Its retry machinery classifies throttling and transient errors; only the pacing and the attempt count are ours.
+ */
+export function createClient(config: UserConfig, http: HttpPolicy): CostExplorerClient {
+  return new CostExplorerClient({
+    region: costExplorerRegion,
+    // Undefined lets the SDK read AWS_PROFILE itself.
+    profile: config.aws?.profile,
+    // Without throwOnRequestTimeout the handler only logs a slow request and keeps waiting.
+    requestHandler: { requestTimeout: http.timeoutMs, connectionTimeout: http.timeoutMs, throwOnRequestTimeout: true },
+    retryStrategy: new ConfiguredRetryStrategy(http.maxAttempts, (attempt) => backoffMs(http, attempt)),
+  });
+}
+
+/** Counts every page asked for (each is billed), by operation. */
+export class CostExplorerCalls {
+  readonly requests: Record<string, number> = {};
+
+  constructor(
+    private readonly client: CostExplorerClient,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Every page of instance-type values; the SDK has no paginator that this could reuse with a filter. */
+  async dimensionValues(input: GetDimensionValuesCommandInput): Promise<string[]> {
+    const values: string[] = [];
+    let token: string | undefined;
+    do {
+      const page: GetDimensionValuesCommandOutput = await this.send("GetDimensionValues", () =>
+        this.client.send(new GetDimensionValuesCommand({ ...input, NextPageToken: token }), { abortSignal: this.signal }),
+      );
+      for (const v of page.DimensionValues ?? []) if (v.Value) values.push(v.Value);
+      token = page.NextPageToken || undefined;
+    } while (token);
+    return values;
+  }
+
+  /**
+   * Every page of a GetCostAndUsage query. Pages must repeat the query unchanged but for the token,
+   * or Cost Explorer answers RequestChangedException.
+   */
+  async *costAndUsagePages(input: GetCostAndUsageCommandInput): AsyncGenerator<GetCostAndUsageCommandOutput> {
+    let token: string | undefined;
+    do {
+      const page: GetCostAndUsageCommandOutput = await this.send("GetCostAndUsage", () =>
+        this.client.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }), { abortSignal: this.signal }),
+      );
+      yield page;
+      token = page.NextPageToken || undefined;
+    } while (token);
+  }
+
+  private send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    this.requests[operation] = (this.requests[operation] ?? 0) + 1;
+    return call();
+  }
+}

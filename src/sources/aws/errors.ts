@@ -1,0 +1,72 @@
+import { ProviderError } from "../../errors.js";
+import type { SourceContext } from "../types.js";
+
+export const requiredActions = "ce:GetCostAndUsage and ce:GetDimensionValues";
+
+/** Turns whatever the SDK threw into one line for a person. Credential values never reach it. */
+export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "env" | "http" | "window">): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const name = errorName(error);
+  const detail = redact(firstLine(error), ctx.env);
+  const line = (() => {
+    switch (name) {
+      case "AccessDeniedException":
+      case "AccessDenied":
+        return `access denied by Cost Explorer: the credentials need the IAM actions ${requiredActions}`;
+      case "DataUnavailableException":
+        return "Cost Explorer has no data for this window yet (DataUnavailableException); it appears within 24 hours of enabling Cost Explorer";
+      case "BillExpirationException":
+        return "the window starts before the oldest data Cost Explorer keeps (BillExpirationException); choose a later --since";
+      case "LimitExceededException":
+      case "ThrottlingException":
+        return `Cost Explorer kept throttling (${name}) after ${ctx.http.maxAttempts} attempts; try again later`;
+      case "RequestChangedException":
+        return "Cost Explorer's data changed while paging (RequestChangedException); run again";
+      case "UnrecognizedClientException":
+      case "InvalidClientTokenId":
+      case "InvalidSignatureException":
+      case "SignatureDoesNotMatch":
+      case "ExpiredTokenException":
+        return `Cost Explorer rejected the credentials (${name}); check AWS_PROFILE or the access key in use`;
+      case "CredentialsProviderError":
+        return "no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or web identity, or aws.profile in the config";
+      case "TimeoutError":
+      case "RequestTimeout":
+        return `no answer from Cost Explorer within ${ctx.http.timeoutMs} ms`;
+      case "AbortError":
+        return "interrupted";
+      case "ValidationException":
+        return ctx.window.granularity === "hourly"
+          ? `Cost Explorer rejected the hourly query (${detail}); hourly data must be enabled in the account and covers only the last 14 days`
+          : `Cost Explorer rejected the query: ${detail}`;
+      default:
+        return `${name}: ${detail}`;
+    }
+  })();
+  return new ProviderError("aws", line);
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    // Timeouts surface as Node socket errors carrying a code rather than a name.
+    const code = (error as { code?: unknown }).code;
+    if (code === "ETIMEDOUT") return "TimeoutError";
+    return error.name;
+  }
+  return "Error";
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0]?.trim() || "no message";
+}
+
+/** Belt and braces: should an SDK message ever echo a secret from the environment, it is masked. */
+export function redact(text: string, env: NodeJS.ProcessEnv): string {
+  let out = text;
+  for (const key of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID"]) {
+    const value = env[key];
+    if (value && value.length >= 8) out = out.split(value).join("***");
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { lookupInstance, type Catalog } from "../../config/catalog.js";
+import { firstIssue } from "../../config/validate.js";
+import { ProviderError } from "../../errors.js";
+import { UsageRecord } from "../../schema.js";
+import type { SourceContext, SourceResult } from "../types.js";
+import { CostExplorerCalls, createClient } from "./client.js";
+import { explainAwsError } from "./errors.js";
+import { addPage, emptyMapped, ResultByTime } from "./map.js";
+import { instanceTypesQuery, usageQuery } from "./query.js";
+import { looksAccelerated } from "./usage-type.js";
+
+const Page = z.array(ResultByTime);
+
+/**
+ * GPU instance-hours from Cost Explorer: one GetDimensionValues to learn which GPU types ran, then one
+ * GetCostAndUsage query (and its pages) for EC2 running hours of those types and SageMaker. See docs/aws.md.
+ */
+export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
+  const client = createClient(ctx.config, ctx.http);
+  const calls = new CostExplorerCalls(client, ctx.signal);
+  try {
+    ctx.log.progress("AWS: listing the instance types that ran");
+    const gpuTypes = gpuTypesOf(await calls.dimensionValues(instanceTypesQuery(ctx.window)), ctx.catalog);
+    ctx.log.verbose(`AWS: GPU instance types in the window: ${gpuTypes.join(", ") || "none"}`);
+
+    const mapped = emptyMapped();
+    const wanted = new Set(gpuTypes);
+    ctx.log.progress("AWS: reading GPU instance-hours");
+    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) {
+      const results = Page.safeParse(page.ResultsByTime ?? []);
+      if (!results.success) throw new ProviderError("aws", `unexpected GetCostAndUsage answer at ResultsByTime.${firstIssue(results.error)}`);
+      addPage(mapped, results.data, wanted);
+    }
+
+    const failures = [...mapped.failures];
+    const records: UsageRecord[] = [];
+    for (const record of mapped.records.values()) {
+      const checked = UsageRecord.safeParse(record);
+      if (checked.success) records.push(checked.data);
+      else failures.push(`${record.account} ${record.region} ${record.instanceType} ${record.periodStart}: ${firstIssue(checked.error)}`);
+    }
+    return { records: records.sort(byKey), warnings: [...mapped.warnings], failures, requests: calls.requests };
+  } catch (error) {
+    throw explainAwsError(error, ctx);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Types the catalog knows, plus types that are accelerated by family name but not catalogued yet: their hours are
+ * kept so the run flags them, rather than dropped unseen. Everything else (CPU types) is never asked for.
+ */
+export function gpuTypesOf(instanceTypes: readonly string[], catalog: Catalog): string[] {
+  const kept = instanceTypes.filter((t) => lookupInstance(catalog, "aws", t) !== undefined || looksAccelerated(t));
+  return [...new Set(kept)].sort();
+}
+
+function byKey(a: UsageRecord, b: UsageRecord): number {
+  return (
+    a.periodStart.localeCompare(b.periodStart) ||
+    a.account.localeCompare(b.account) ||
+    a.region.localeCompare(b.region) ||
+    a.instanceType.localeCompare(b.instanceType)
+  );
+}
