@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { HttpPolicy } from "../../sources/types.js";
+import { LoginResponse } from "./wire.js";
+
+/** The account's credentials were refused on /login: retrying cannot help. */
+export class WattTimeLoginRejected extends Error {}
+/** 403 with a JSON body on a data call: the account's plan does not cover that region or signal. */
+export class WattTimeNotInPlan extends Error {}
+/** Anything else that went wrong with one call: network, HTTP status, a body that is not what the API documents. */
+export class WattTimeCallFailed extends Error {}
+
+export interface WattTimeClientOptions {
+  baseUrl: string;
+  credentials: { username: string; password: string };
+  http: HttpPolicy;
+  abort: AbortSignal;
+  /** Milliseconds since the epoch, on the run's clock (tests pin it). */
+  clock: () => number;
+  /** Incremented per HTTP request sent, by endpoint name. */
+  requests: Record<string, number>;
+}
+
+export interface WattTimeClient {
+  /** GET a /v3 endpoint with a bearer token; returns the parsed JSON body. */
+  getJson(path: string, params: Record<string, string>, endpoint: string): Promise<unknown>;
+}
+
+/** Tokens last about 30 minutes; renew a little before so a long run never sends a dying one. */
+const TOKEN_RENEW_AFTER_MS = 25 * 60_000;
+/** A Retry-After longer than this would stall a run a person is waiting for: give up that call instead. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
+  let token: { value: string; obtainedMs: number } | null = null;
+  let renewing: Promise<string> | null = null;
+  let rejected: WattTimeLoginRejected | null = null;
+
+  const bump = (endpoint: string): void => {
+    opts.requests[endpoint] = (opts.requests[endpoint] ?? 0) + 1;
+  };
+  const backoffMs = (attempt: number): number => opts.http.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
+
+  /** Sends one GET, retrying network faults, 5xx and 429 (honouring Retry-After) up to maxAttempts in all. */
+  async function send(url: URL, headers: Record<string, string>, endpoint: string): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      bump(endpoint);
+      let res: Response;
+      try {
+        const signal = AbortSignal.any([opts.abort, AbortSignal.timeout(opts.http.timeoutMs)]);
+        res = await fetch(url, { headers, signal });
+      } catch (err) {
+        if (opts.abort.aborted) throw err;
+        const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${opts.http.timeoutMs} ms` : "network error";
+        if (attempt >= opts.http.maxAttempts) throw new WattTimeCallFailed(`${endpoint}: ${reason} after ${attempt} attempts`);
+        await sleep(backoffMs(attempt), undefined, { signal: opts.abort });
+        continue;
+      }
+      if (res.status !== 429 && res.status < 500) return res;
+      await res.body?.cancel();
+      if (attempt >= opts.http.maxAttempts) throw new WattTimeCallFailed(`${endpoint}: HTTP ${res.status} after ${attempt} attempts`);
+      const waitMs = res.status === 429 ? (retryAfterMs(res.headers.get("retry-after")) ?? backoffMs(attempt)) : backoffMs(attempt);
+      if (waitMs > MAX_RETRY_AFTER_MS) throw new WattTimeCallFailed(`${endpoint}: rate limited, asked to wait ${Math.round(waitMs / 1000)} s`);
+      await sleep(waitMs, undefined, { signal: opts.abort });
+    }
+  }
+
+  async function login(): Promise<string> {
+    const basic = Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString("base64");
+    const res = await send(new URL("/login", opts.baseUrl), { authorization: `Basic ${basic}` }, "login");
+    // A wrong password is a 403 HTML page (sometimes 401): never retried, it would only burn the login quota.
+    if (res.status === 401 || res.status === 403) {
+      await res.body?.cancel();
+      rejected = new WattTimeLoginRejected("login rejected");
+      throw rejected;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new WattTimeCallFailed(`login: HTTP ${res.status}`);
+    }
+    const parsed = LoginResponse.safeParse(await readJson(res, "login"));
+    if (!parsed.success) throw new WattTimeCallFailed("login: the answer holds no token");
+    token = { value: parsed.data.token, obtainedMs: opts.clock() };
+    return token.value;
+  }
+
+  /** One login at a time: zones fetched in parallel share the renewal instead of each logging in. */
+  function renew(stale: string | null): Promise<string> {
+    if (rejected) return Promise.reject(rejected);
+    if (token && token.value !== stale && opts.clock() - token.obtainedMs < TOKEN_RENEW_AFTER_MS) return Promise.resolve(token.value);
+    renewing ??= login().finally(() => {
+      renewing = null;
+    });
+    return renewing;
+  }
+
+  return {
+    async getJson(path, params, endpoint) {
+      const url = new URL(path, opts.baseUrl);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      let bearer = await renew(null);
+      let res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
+      if (res.status === 401) {
+        // The token expired under us: log in again, once, and repeat the call.
+        await res.body?.cancel();
+        bearer = await renew(bearer);
+        res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
+      }
+      if (res.status === 403) {
+        const text = await res.text();
+        const detail = jsonMessage(text);
+        if (detail !== null) throw new WattTimeNotInPlan(detail);
+        throw new WattTimeCallFailed(`${endpoint}: HTTP 403`);
+      }
+      if (!res.ok) {
+        const detail = jsonMessage(await res.text());
+        throw new WattTimeCallFailed(`${endpoint}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`);
+      }
+      return readJson(res, endpoint);
+    },
+  };
+}
+
+async function readJson(res: Response, endpoint: string): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new WattTimeCallFailed(`${endpoint}: the answer is not JSON`);
+  }
+}
+
+/** The human message of a JSON error body (WattTime answers `{"message": …}` or `{"error": …}`), or null if not JSON. */
+function jsonMessage(text: string): string | null {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === "object") {
+      const o = body as Record<string, unknown>;
+      const msg = o.message ?? o.error ?? o.detail;
+      return typeof msg === "string" ? msg.slice(0, 200) : "";
+    }
+    return "";
+  } catch {
+    return null;
+  }
+}
+
+function retryAfterMs(header: string | null): number | null {
+  if (header === null) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
