@@ -1,18 +1,17 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { Chalk } from "chalk";
+import { evaluateBudget } from "../calc/budget.js";
 import { estimate } from "../calc/estimate.js";
+import { candidateDemands, defaultSuggestionLimits, planSuggestions, suggest } from "../calc/suggestions.js";
 import { summarize } from "../calc/summary.js";
+import { loadAvailability } from "../config/availability.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
+import { emptyTable } from "../intensity/static.js";
 import type { RegionDemand } from "../intensity/types.js";
 import { createLogger } from "../log.js";
-import { detailColumns, summaryColumns } from "../report/columns.js";
-import { toCsv } from "../report/csv.js";
-import { fileStamp, writeReportFiles } from "../report/files.js";
-import { renderJson } from "../report/json.js";
+import { budgetMessages } from "../report/budget-text.js";
 import type { ReportData } from "../report/model.js";
-import { renderTables } from "../report/table.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
@@ -22,6 +21,7 @@ import { collectUsage, demandsOf, type Collected } from "./collect.js";
 import { formatDay } from "./dates.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
+import { writeOutputs } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 
@@ -97,6 +97,7 @@ export async function run(deps: RunDeps): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
+  const availability = loadAvailability(setup.config.availability, opts.configFile);
   const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts, deps.cwd) : null;
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
@@ -141,11 +142,31 @@ export async function run(deps: RunDeps): Promise<number> {
     const [provider, region] = key.split(/:(.*)/s) as [ProviderId, string];
     return { key, region: setup.regions.get(provider, region), periods: [...periods].map(([start, end]) => ({ start, end })) };
   });
+  // The largest emitters are ranked on annual figures (no request needed), so their candidate regions can be
+  // resolved in the same intensity call as the usage: same signal type, same periods.
+  const ranked = estimate({
+    records: collected.records,
+    catalog: setup.catalog,
+    regions: setup.regions,
+    intensity: emptyTable(),
+    signal: opts.signal,
+    gpuUtilization: opts.gpuUtilization,
+  }).records;
+  const plans = planSuggestions({
+    records: ranked,
+    groups: summarize(ranked).byRegionInstanceType,
+    availability,
+    regions: setup.regions,
+    signal: opts.signal,
+    limits: defaultSuggestionLimits,
+  });
+  const usedKeys = new Set(demands.map((d) => d.key));
+  const allDemands = mergeDemands(demands, candidateDemands(plans));
   if (intensityChoice.hint) log.info(`note: ${intensityChoice.hint}`);
   log.progress("resolving grid intensity");
   const intensity = await (
     await intensityChoice.load()
-  ).resolve(demands, {
+  ).resolve(allDemands, {
     signal: opts.signal,
     env: deps.env,
     log,
@@ -164,6 +185,10 @@ export async function run(deps: RunDeps): Promise<number> {
     gpuUtilization: opts.gpuUtilization,
   });
   const summary = summarize(estimated.records);
+  const suggestions = suggest({ records: estimated.records, plans, intensity, signal: opts.signal });
+  const budget = opts.budget
+    ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
+    : null;
   const warnings = [...collected.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)];
   const failures = [...collected.failures, ...intensity.failures];
   const report: ReportData = {
@@ -178,29 +203,50 @@ export async function run(deps: RunDeps): Promise<number> {
     },
     records: estimated.records,
     summary,
-    provenance: intensity.provenance,
+    // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
+    provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
     warnings,
     failures,
+    suggestions,
+    budget,
   };
   for (const w of warnings) log.warn(w);
   for (const f of failures) log.error(f);
+  const budgetLines = budget ? budgetMessages(budget) : { warnings: [], errors: [] };
+  for (const w of budgetLines.warnings) log.warn(w);
+  for (const e of budgetLines.errors) log.error(e);
   if (opts.verbose) {
     for (const [id, counts] of Object.entries({ ...collected.requests, intensity: intensity.requests })) {
       log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
     }
   }
 
-  if (opts.format === "csv") deps.stdout.write(toCsv(detailColumns, report.records));
-  else if (opts.format === "json") deps.stdout.write(renderJson(report, {}));
-  else {
-    const color = deps.stdout.isTTY === true && !noColor;
-    deps.stdout.write(renderTables(report, { chalk: new Chalk({ level: color ? 1 : 0 }), color }));
-    const stamp = fileStamp(deps.now, opts.stamp);
-    const written = writeReportFiles(outDir!, [
-      { name: `carbon_detail${stamp}.csv`, content: toCsv(detailColumns, report.records) },
-      { name: `carbon_summary${stamp}.csv`, content: toCsv(summaryColumns, summary.byRegionInstanceType) },
-    ]);
-    log.info(`wrote ${written.join(", ")}`);
-  }
+  writeOutputs(report, {
+    format: opts.format,
+    stamp: opts.stamp,
+    outDir,
+    now: deps.now,
+    env: deps.env,
+    stdout: deps.stdout,
+    color: deps.stdout.isTTY === true && !noColor,
+    log,
+  });
+  // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
+  if (budget?.exceeded) return ExitCode.budgetExceeded;
   return failures.length > 0 ? ExitCode.partial : ExitCode.ok;
+}
+
+/** Usage demands plus candidate regions; a region in both is asked once, for the union of its periods. */
+function mergeDemands(usage: readonly RegionDemand[], extra: readonly RegionDemand[]): RegionDemand[] {
+  const byKey = new Map(usage.map((d) => [d.key, { ...d, periods: [...d.periods] }]));
+  for (const d of extra) {
+    const have = byKey.get(d.key);
+    if (!have) byKey.set(d.key, { ...d, periods: [...d.periods] });
+    else {
+      const starts = new Set(have.periods.map((p) => p.start));
+      for (const p of d.periods) if (!starts.has(p.start)) have.periods.push(p);
+      have.periods.sort((a, b) => a.start.localeCompare(b.start));
+    }
+  }
+  return [...byKey.values()];
 }

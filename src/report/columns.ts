@@ -1,4 +1,5 @@
 import type { CarbonRecord } from "../schema.js";
+import type { Suggestion } from "../calc/suggestions.js";
 import type { Group, Totals } from "../calc/summary.js";
 import { neutralizeText } from "./csv-safe.js";
 import { plainDecimal } from "./numbers.js";
@@ -74,4 +75,25 @@ export const summaryColumns: Column<SummaryRow>[] = [
   num("co2e_high_kg", 6, t((x) => x.co2eHighKg)),
   num("cost", 4, t((x) => x.cost)),
   txt("currency", (g) => g.totals.currency),
+];
+
+/** carbon_suggestions<stamp>.csv: one row per emitter × cleaner region. */
+export const suggestionColumns: Column<Suggestion>[] = [
+  txt("provider", (s) => s.provider),
+  txt("instance_type", (s) => s.instanceType),
+  txt("from_region", (s) => s.fromRegion),
+  txt("to_region", (s) => s.toRegion),
+  txt("to_location", (s) => s.toLocation),
+  num("quantity_hours", 6, (s) => s.hours),
+  num("energy_kwh", 6, (s) => s.energyKwh),
+  num("from_pue", 3, (s) => s.fromPue),
+  num("to_pue", 3, (s) => s.toPue),
+  num("from_intensity_kg_per_kwh", 6, (s) => s.fromIntensityKgPerKwh),
+  num("to_intensity_kg_per_kwh", 6, (s) => s.toIntensityKgPerKwh),
+  txt("intensity_signal", (s) => s.signal),
+  txt("to_intensity_source", (s) => s.toIntensitySource),
+  num("from_co2e_kg", 6, (s) => s.fromCo2eKg),
+  num("to_co2e_kg", 6, (s) => s.toCo2eKg),
+  num("saving_co2e_kg", 6, (s) => s.savingKg),
+  num("saving_percent", 2, (s) => s.savingPercent),
 ];

@@ -1,3 +1,5 @@
+import type { BudgetStatus } from "../calc/budget.js";
+import type { Suggestion } from "../calc/suggestions.js";
 import type { Summary } from "../calc/summary.js";
 import type { RegionProvenance } from "../intensity/types.js";
 import type { CarbonRecord, IntensitySignal } from "../schema.js";
@@ -20,4 +22,8 @@ export interface ReportData {
   warnings: string[];
   /** Providers or signals that failed, one line each (make the run partial). */
   failures: string[];
+  /** Cleaner regions for the largest emitters, largest emitter first. */
+  suggestions: Suggestion[];
+  /** Null when no --budget was given. */
+  budget: BudgetStatus | null;
 }

@@ -17,3 +17,8 @@ export function human(value: number, digits = 1): string {
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${human((100 * part) / whole, 1)} %` : "-";
 }
+
+/** Terminal figures in narrow columns: whole numbers from 100 up, one decimal below (the CSV keeps full precision). */
+export function compact(value: number): string {
+  return human(value, Math.abs(value) >= 100 ? 0 : 1);
+}

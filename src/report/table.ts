@@ -1,15 +1,19 @@
 import Table from "cli-table3";
 import type { ChalkInstance } from "chalk";
 import type { Group, Totals } from "../calc/summary.js";
+import { budgetSummaryText } from "./budget-text.js";
+import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
 import type { ReportData } from "./model.js";
-import { human, percent } from "./numbers.js";
+import { compact, human, percent } from "./numbers.js";
 
 export interface TableStyle {
   chalk: ChalkInstance;
   color: boolean;
 }
 
-function makeTable(head: string[], style: TableStyle, align: ("left" | "right")[]): Table.Table {
+type Align = "left" | "right";
+
+function makeTable(head: string[], style: TableStyle, align: Align[]): Table.Table {
   return new Table({
     head: head.map((h) => style.chalk.bold(h)),
     colAligns: align,
@@ -20,64 +24,97 @@ function makeTable(head: string[], style: TableStyle, align: ("left" | "right")[
   });
 }
 
-const co2Band = (t: Totals): string => `${human(t.co2eLowKg)} – ${human(t.co2eHighKg)}`;
+const co2Band = (t: Totals): string => `${compact(t.co2eLowKg)}–${compact(t.co2eHighKg)}`;
 
 function header(r: ReportData, s: TableStyle): string {
   const t = r.summary.totals;
   const c = s.chalk;
   const lines = [
     c.bold(`carbon-track — GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`),
-    `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   GPU utilization u = ${r.options.gpuUtilization}   Signal: ${r.options.signal} (${r.options.intensity})`,
+    `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
+    `Signal: ${r.options.signal} (${r.options.intensity})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
-    `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${co2Band(t)} kg)   GPU hours: ${human(t.hours)}`,
-    `Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}` +
-      (t.unknownPowerHours > 0 ? `   Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}` : ""),
+    `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   GPU hours: ${human(t.hours)}`,
   ];
+  if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
+  if (r.budget) {
+    const text = `Budget: ${budgetSummaryText(r.budget)}`;
+    lines.push(r.budget.exceeded ? c.red.bold(text) : r.budget.thresholdPercent !== null ? c.yellow(text) : text);
+  }
   return lines.join("\n");
 }
 
-function totalsRow(t: Totals, all: Totals): string[] {
-  return [
-    human(t.hours),
-    human(t.facilityEnergyKwh),
-    human(t.co2eKg),
-    co2Band(t),
-    percent(t.co2eKg, all.co2eKg),
-  ];
-}
+const figureHead = ["GPU h", "kWh", "CO2e kg", "Band kg", "Share"];
 
 function groupTable<K>(title: string, cols: string[], groups: Group<K>[], keyCells: (k: K) => string[], r: ReportData, s: TableStyle): string {
-  const table = makeTable([...cols, "GPU h", "Facility kWh", "CO2e kg", "CO2e band kg", "Share"], s, [
-    ...cols.map(() => "left" as const),
-    "right",
-    "right",
-    "right",
-    "right",
-    "right",
-  ]);
+  const align: Align[] = [...cols.map((): Align => "left"), "right", "right", "right", "right", "right"];
+  const table = makeTable([...cols, ...figureHead], s, align);
   for (const g of groups) {
-    const row = [...keyCells(g.key), ...totalsRow(g.totals, r.summary.totals)];
-    if (g.totals.unknownPowerHours === g.totals.hours) row[cols.length + 1] = row[cols.length + 2] = row[cols.length + 3] = "unknown";
-    table.push(row);
+    const t = g.totals;
+    const unknown = t.unknownPowerHours === t.hours;
+    const figures = unknown
+      ? [compact(t.hours), "unknown", "unknown", "unknown", "-"]
+      : [compact(t.hours), compact(t.facilityEnergyKwh), compact(t.co2eKg), co2Band(t), percent(t.co2eKg, r.summary.totals.co2eKg)];
+    table.push([...keyCells(g.key), ...figures]);
   }
   return `${s.chalk.bold(title)}\n${table.toString()}`;
 }
 
+const place = (k: { provider: string; region: string }): string => `${k.provider}:${k.region}`;
+
 function provenanceTable(r: ReportData, s: TableStyle): string {
-  const table = makeTable(["Region", "Grid zone", "Signal", "Source", "kg/kWh", "Note"], s, ["left", "left", "left", "left", "right", "left"]);
   const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key));
-  for (const p of sorted) table.push([p.key, p.zone ?? "-", p.signal, p.source, p.meanKgPerKwh.toFixed(3), p.note || "-"]);
-  return `${s.chalk.bold("Intensity provenance per region")}\n${table.toString()}`;
+  // One reason for every region (the usual case with a fallback) is said once, in the title.
+  const notes = new Set(sorted.map((p) => p.note));
+  const shared = notes.size === 1 ? [...notes][0]! : null;
+  const head = shared === null ? ["Region", "Grid zone", "kg/kWh", "Source / note"] : ["Region", "Grid zone", "kg/kWh", "Source"];
+  const table = makeTable(head, s, ["left", "left", "right", "left"]);
+  for (const p of sorted) {
+    const source = shared === null && p.note ? `${p.source}\n${p.note}` : p.source;
+    table.push([p.key, p.zone ?? "-", p.meanKgPerKwh.toFixed(3), source]);
+  }
+  const signals = [...new Set(sorted.map((p) => p.signal))].join(", ");
+  const title = `Intensity provenance per region (${signals || r.options.signal}${shared ? `; ${shared}` : ""})`;
+  return `${s.chalk.bold(title)}\n${table.toString()}`;
 }
 
-/** The terminal report: a header, then CO2 by region × type, by region, by provider, and where each intensity came from. */
+function suggestionsTable(r: ReportData, s: TableStyle): string {
+  const title = s.chalk.bold("Cleaner regions for the largest emitters (same hours, same power, that region's PUE and intensity)");
+  if (r.suggestions.length === 0) return `${title}\nnone: no region that offers these instance types would have emitted less`;
+  const table = makeTable(["Instance type", "From → to", "CO2e kg", "There kg", "Saving kg", "Saving"], s, ["left", "left", "right", "right", "right", "right"]);
+  for (const x of r.suggestions) {
+    table.push([
+      `${x.provider} ${x.instanceType}`,
+      `${x.fromRegion} → ${x.toRegion}`,
+      compact(x.fromCo2eKg),
+      compact(x.toCo2eKg),
+      s.chalk.green(compact(x.savingKg)),
+      `${human(x.savingPercent, 0)} %`,
+    ]);
+  }
+  return `${title}\n${table.toString()}`;
+}
+
+/**
+ * The terminal report: header figures, the daily trend, shares by provider and region, then the tables
+ * (region × type, region, provider), the cleaner-region suggestions and where each intensity came from.
+ */
 export function renderTables(r: ReportData, s: TableStyle): string {
+  const providerShares = r.summary.byProvider.map((g) => ({ label: g.key.provider, kg: g.totals.co2eKg }));
+  const regionShares = topShares(
+    r.summary.byRegion.map((g) => ({ label: place(g.key), kg: g.totals.co2eKg })),
+    10,
+  );
   const parts = [
     header(r, s),
-    groupTable("CO2e by region and instance type (largest first)", ["Provider", "Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [k.provider, k.region, k.instanceType], r, s),
-    groupTable("CO2e by region", ["Provider", "Region"], r.summary.byRegion, (k) => [k.provider, k.region], r, s),
+    trendChart(dailySeries(r.summary.byDay, r.period.since, r.period.until), s.chalk),
+    shareBars("Share of CO2e by provider", providerShares, s.chalk),
+    shareBars("Share of CO2e by region", regionShares, s.chalk),
+    groupTable("CO2e by region and instance type (largest first)", ["Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [place(k), k.instanceType], r, s),
+    groupTable("CO2e by region", ["Region"], r.summary.byRegion, (k) => [place(k)], r, s),
     groupTable("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [k.provider], r, s),
+    suggestionsTable(r, s),
     provenanceTable(r, s),
   ];
-  return `${parts.join("\n\n")}\n`;
+  return `${parts.filter(Boolean).join("\n\n")}\n`;
 }

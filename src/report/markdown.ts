@@ -1,0 +1,100 @@
+import type { Group, Totals } from "../calc/summary.js";
+import { budgetSummaryText } from "./budget-text.js";
+import { dailySeries, sparkline } from "./charts.js";
+import type { ReportData } from "./model.js";
+import { human, percent } from "./numbers.js";
+
+/**
+ * Text that GitHub's Markdown (GFM) shows as written: the characters that start inline markup, HTML or a
+ * table cell boundary are backslash-escaped, and a line break becomes a space so a cell stays one row.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~&#!]/g, "\\$&");
+}
+
+type Cell = string;
+
+/** A GFM table; every cell is escaped here, so callers pass plain text. */
+function mdTable(head: string[], align: ("l" | "r")[], rows: Cell[][]): string {
+  const line = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(" | ")} |`;
+  const rule = `|${align.map((a) => (a === "r" ? " ---: " : " --- ")).join("|")}|`;
+  return [line(head), rule, ...rows.map(line)].join("\n");
+}
+
+function figures(t: Totals, all: Totals): string[] {
+  if (t.unknownPowerHours === t.hours) return [human(t.hours), "unknown", "unknown", "unknown", "-"];
+  return [human(t.hours), human(t.facilityEnergyKwh), human(t.co2eKg), `${human(t.co2eLowKg)} – ${human(t.co2eHighKg)}`, percent(t.co2eKg, all.co2eKg)];
+}
+
+const figureHead = ["GPU hours", "Facility kWh", "CO2e kg", "CO2e band kg", "Share"];
+
+function groupSection<K>(title: string, cols: string[], groups: Group<K>[], keyCells: (k: K) => string[], r: ReportData): string {
+  const rows = groups.map((g) => [...keyCells(g.key), ...figures(g.totals, r.summary.totals)]);
+  const align = [...cols.map(() => "l" as const), ...figureHead.map(() => "r" as const)];
+  return `### ${title}\n\n${mdTable([...cols, ...figureHead], align, rows)}`;
+}
+
+function headerSection(r: ReportData): string {
+  const t = r.summary.totals;
+  const series = dailySeries(r.summary.byDay, r.period.since, r.period.until);
+  const lines = [
+    `## carbon-track: GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`,
+    "",
+    `- **CO2e: ${human(t.co2eKg)} kg** (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)`,
+    `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); GPU hours: ${human(t.hours)}`,
+    `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${r.options.gpuUtilization}`,
+    `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
+  ];
+  if (t.unknownPowerHours > 0) lines.push(`- Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
+  if (series.length > 1) lines.push(`- Daily CO2e trend: \`${sparkline(series.map((d) => d.kg))}\` (peak ${human(Math.max(...series.map((d) => d.kg)))} kg/day)`);
+  if (r.budget) lines.push(`- ${r.budget.exceeded ? "**Budget exceeded**" : "Budget"}: ${escapeMarkdown(budgetSummaryText(r.budget))}`);
+  return lines.join("\n");
+}
+
+function suggestionsSection(r: ReportData): string {
+  const title = "### Cleaner regions for the largest emitters";
+  if (r.suggestions.length === 0) return `${title}\n\nNone: no region that offers these instance types would have emitted less.`;
+  const rows = r.suggestions.map((s) => [
+    s.provider,
+    s.instanceType,
+    s.fromRegion,
+    `${s.toRegion} (${s.toLocation})`,
+    human(s.fromCo2eKg),
+    human(s.toCo2eKg),
+    human(s.savingKg),
+    `${human(s.savingPercent)} %`,
+  ]);
+  const table = mdTable(
+    ["Provider", "Instance type", "From", "To", "CO2e kg", "There kg", "Saving kg", "Saving"],
+    ["l", "l", "l", "l", "r", "r", "r", "r"],
+    rows,
+  );
+  return `${title}\n\nThe same hours and power in a region that offers the type, at that region's PUE and ${r.options.signal} intensity over the same periods.\n\n${table}`;
+}
+
+function provenanceSection(r: ReportData): string {
+  const rows = [...r.provenance]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((p) => [p.key, p.zone ?? "-", p.signal, p.source, p.meanKgPerKwh.toFixed(3), p.note || "-"]);
+  return `### Intensity provenance per region\n\n${mdTable(["Region", "Grid zone", "Signal", "Source", "kg/kWh", "Note"], ["l", "l", "l", "l", "r", "l"], rows)}`;
+}
+
+function notesSection(r: ReportData): string {
+  const items = [...r.failures.map((f) => `failed: ${f}`), ...r.warnings];
+  if (items.length === 0) return "";
+  return `### Warnings\n\n${items.map((w) => `- ${escapeMarkdown(w)}`).join("\n")}`;
+}
+
+/** The Markdown report for pull requests and job summaries (GFM tables). */
+export function renderMarkdown(r: ReportData): string {
+  const parts = [
+    headerSection(r),
+    groupSection("CO2e by region and instance type", ["Provider", "Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [k.provider, k.region, k.instanceType], r),
+    groupSection("CO2e by region", ["Provider", "Region"], r.summary.byRegion, (k) => [k.provider, k.region], r),
+    groupSection("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [k.provider], r),
+    suggestionsSection(r),
+    provenanceSection(r),
+    notesSection(r),
+  ];
+  return `${parts.filter(Boolean).join("\n\n")}\n`;
+}
