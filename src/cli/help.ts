@@ -27,13 +27,17 @@ Model:
 
 Output:
   --format <f>             table | csv | json | markdown (default: table)
-  --out <dir>              directory for CSV files (default: output)
+  --out <dir>              directory for the CSV files that table and markdown runs write:
+                           carbon_detail, carbon_summary, carbon_suggestions and
+                           carbon_detail_latest.csv (default: output)
   --stamp <s>              file-name stamp: datetime | date | none (default: datetime)
   --budget <kg[/day]>      carbon budget for the window (or per day); exit 4 when exceeded
   -q, --quiet              only warnings and errors on stderr
   -v, --verbose            details of every request and fallback on stderr
   -V, --version            print the version
   -h, --help               print this help
+
+With GITHUB_STEP_SUMMARY set, the Markdown report is appended to that file.
 
 Exit codes: 0 ok, 1 nothing usable produced, 2 usage or configuration error,
 3 partial (a provider or signal failed), 4 carbon budget exceeded.

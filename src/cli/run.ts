@@ -212,6 +212,12 @@ export async function run(deps: RunDeps): Promise<number> {
   };
   for (const w of warnings) log.warn(w);
   for (const f of failures) log.error(f);
+  if (opts.format === "csv" || opts.format === "json") {
+    // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
+    for (const p of report.provenance) {
+      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
+    }
+  }
   const budgetLines = budget ? budgetMessages(budget) : { warnings: [], errors: [] };
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);

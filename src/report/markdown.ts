@@ -26,7 +26,7 @@ function figures(t: Totals, all: Totals): string[] {
   return [human(t.hours), human(t.facilityEnergyKwh), human(t.co2eKg), `${human(t.co2eLowKg)} – ${human(t.co2eHighKg)}`, percent(t.co2eKg, all.co2eKg)];
 }
 
-const figureHead = ["GPU hours", "Facility kWh", "CO2e kg", "CO2e band kg", "Share"];
+const figureHead = ["Billed hours", "Facility kWh", "CO2e kg", "CO2e band kg", "Share"];
 
 function groupSection<K>(title: string, cols: string[], groups: Group<K>[], keyCells: (k: K) => string[], r: ReportData): string {
   const rows = groups.map((g) => [...keyCells(g.key), ...figures(g.totals, r.summary.totals)]);
@@ -41,7 +41,7 @@ function headerSection(r: ReportData): string {
     `## carbon-track: GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`,
     "",
     `- **CO2e: ${human(t.co2eKg)} kg** (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)`,
-    `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); GPU hours: ${human(t.hours)}`,
+    `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); billed hours (instance-hours, or GPU-hours where billed per GPU): ${human(t.hours)}`,
     `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${r.options.gpuUtilization}`,
     `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
   ];

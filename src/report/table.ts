@@ -34,7 +34,7 @@ function header(r: ReportData, s: TableStyle): string {
     `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
     `Signal: ${r.options.signal} (${r.options.intensity})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
-    `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   GPU hours: ${human(t.hours)}`,
+    `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   if (r.budget) {
@@ -44,7 +44,7 @@ function header(r: ReportData, s: TableStyle): string {
   return lines.join("\n");
 }
 
-const figureHead = ["GPU h", "kWh", "CO2e kg", "Band kg", "Share"];
+const figureHead = ["Hours", "kWh", "CO2e kg", "Band kg", "Share"];
 
 function groupTable<K>(title: string, cols: string[], groups: Group<K>[], keyCells: (k: K) => string[], r: ReportData, s: TableStyle): string {
   const align: Align[] = [...cols.map((): Align => "left"), "right", "right", "right", "right", "right"];
