@@ -21,4 +21,7 @@ if (flags.includes("--version") || flags.includes("-V")) {
     stdout: process.stdout,
     stderr: process.stderr,
   });
+  // A provider call that timed out may leave a socket the SDK cannot close (node-fetch ignores its timeout):
+  // once the work is done, do not let it hold the process. unref() keeps this timer from holding it either.
+  setTimeout(() => process.exit(), 2000).unref();
 }

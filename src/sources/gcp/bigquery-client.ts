@@ -1,0 +1,144 @@
+import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
+import { z } from "zod";
+import { ProviderError } from "../../errors.js";
+import type { HttpPolicy } from "../types.js";
+import { BigQueryTimeout } from "./errors.js";
+
+/** A query job that is still running after this long is given up (its id is named so it can be inspected). */
+export const QUERY_DEADLINE_MS = 5 * 60_000;
+
+export interface ClientOptions {
+  /** The project the query job runs (and is billed) in. */
+  jobProject: string;
+  location: string | undefined;
+  env: NodeJS.ProcessEnv;
+  http: HttpPolicy;
+}
+
+/**
+ * The client reads Application Default Credentials; the two variables it would read from the process
+ * environment are passed from the run's environment instead, so a caller controls them:
+ * BIGQUERY_EMULATOR_HOST (another host, as for tests) and GOOGLE_APPLICATION_CREDENTIALS.
+ * Retries stay on (the library retries rateLimitExceeded and 5xx); the HttpPolicy paces and bounds them.
+ */
+export function createBigQueryClient(opts: ClientOptions): BigQuery {
+  const maxRetries = Math.max(0, opts.http.maxAttempts - 1);
+  const client = new BigQuery({
+    projectId: opts.jobProject,
+    location: opts.location,
+    apiEndpoint: opts.env.BIGQUERY_EMULATOR_HOST || undefined,
+    keyFilename: opts.env.GOOGLE_APPLICATION_CREDENTIALS || undefined,
+    retryOptions: {
+      autoRetry: maxRetries > 0,
+      maxRetries,
+      retryDelayMultiplier: 2,
+      // retry-request counts this in seconds.
+      maxRetryDelay: (opts.http.retryBaseMs * 2 ** maxRetries) / 1000,
+    },
+  });
+  // The service's per-request timeout (missing from the constructor's type). Its transport, teeny-request on
+  // node-fetch 3, drops the option today (googleapis/google-cloud-node#7998), so each call is also bounded below.
+  client.timeout = opts.http.timeoutMs;
+  return client;
+}
+
+/**
+ * One client call (which may retry inside) may take the policy's timeout once per attempt. Past that, or when
+ * the run is interrupted, it is abandoned: the library offers no way to cancel it.
+ */
+function bounded<T>(call: Promise<T>, http: HttpPolicy, signal: AbortSignal): Promise<T> {
+  const limitMs = http.timeoutMs * Math.max(1, http.maxAttempts);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BigQueryTimeout(limitMs)), limitMs);
+    onAbort = () => reject(new ProviderError("gcp", "interrupted"));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([call, stop]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  });
+}
+
+type Interceptor = BigQuery["interceptors"][number];
+
+/** The parts of a jobs.query / getQueryResults answer this tool reads. */
+const QueryResponse = z.object({
+  jobComplete: z.boolean().optional(),
+  jobReference: z.object({ jobId: z.string().optional() }).passthrough().optional(),
+  totalBytesProcessed: z.string().regex(/^\d+$/).optional(),
+  totalBytesBilled: z.string().regex(/^\d+$/).optional(),
+  cacheHit: z.boolean().optional(),
+});
+
+export interface QueryRequest {
+  sql: string;
+  /** Sent as DATE parameters. */
+  dateParams: Record<string, string>;
+  maximumBytesBilled: number;
+  location: string | undefined;
+}
+
+export interface QueryRun {
+  rows: unknown[];
+  jobId: string | undefined;
+  bytesProcessed: number | undefined;
+  bytesBilled: number | undefined;
+  cacheHit: boolean;
+  /** API calls made, by method: jobs.query once, jobs.getQueryResults per poll and per page. */
+  requests: Record<string, number>;
+}
+
+function methodOf(uri: string): string {
+  const path = uri.split("?")[0] ?? "";
+  if (/\/queries\/[^/]+$/.test(path)) return "jobs.getQueryResults";
+  if (/\/queries$/.test(path)) return "jobs.query";
+  return "other";
+}
+
+/**
+ * Runs one query through the jobs.query fast path, then polls getQueryResults while the job runs and
+ * follows pageToken until the last page. Pages are walked here rather than by the library so that the
+ * answer's statistics (bytes processed) stay visible, and so an interrupted run stops between pages.
+ */
+export async function runQuery(client: BigQuery, request: QueryRequest, http: HttpPolicy, signal: AbortSignal): Promise<QueryRun> {
+  const requests: Record<string, number> = {};
+  const countRequests: Interceptor = {
+    request(reqOpts) {
+      const method = methodOf("uri" in reqOpts ? String(reqOpts.uri) : "");
+      requests[method] = (requests[method] ?? 0) + 1;
+      return reqOpts as ReturnType<Interceptor["request"]>;
+    },
+  };
+  client.interceptors.push(countRequests);
+  const deadline = Date.now() + QUERY_DEADLINE_MS;
+  const rows: unknown[] = [];
+  const run: QueryRun = { rows, jobId: undefined, bytesProcessed: undefined, bytesBilled: undefined, cacheHit: false, requests };
+  // Typed for the autoPaginate default; with autoPaginate false the client answers [rows, nextQuery, response].
+  // A plain string with `types: {x: "DATE"}` is sent without its value: the client wants its own date objects.
+  const params = Object.fromEntries(Object.entries(request.dateParams).map(([name, day]) => [name, BigQuery.date(day)]));
+  const query = { query: request.sql, params, maximumBytesBilled: String(request.maximumBytesBilled), location: request.location };
+  let page = (await bounded(client.query(query, { autoPaginate: false }), http, signal)) as unknown as QueryRowsResponse;
+  for (;;) {
+    const [pageRows, next, raw] = page;
+    rows.push(...pageRows);
+    const response = QueryResponse.safeParse(raw ?? {});
+    if (!response.success) throw new ProviderError("gcp", "BigQuery answered a query with an unexpected body");
+    const { jobComplete, jobReference, totalBytesProcessed, totalBytesBilled, cacheHit } = response.data;
+    run.jobId ??= jobReference?.jobId;
+    if (jobComplete !== false) {
+      if (totalBytesProcessed !== undefined) run.bytesProcessed = Number(totalBytesProcessed);
+      if (totalBytesBilled !== undefined) run.bytesBilled = Number(totalBytesBilled);
+      if (cacheHit !== undefined) run.cacheHit = cacheHit;
+    }
+    if (!next) return run;
+    if (signal.aborted) throw new ProviderError("gcp", "interrupted");
+    if (Date.now() > deadline) {
+      throw new ProviderError("gcp", `query job ${run.jobId ?? "(unknown id)"} was still running after ${QUERY_DEADLINE_MS / 60_000} minutes`);
+    }
+    if (!next.job) throw new ProviderError("gcp", "BigQuery answered without a job reference to poll");
+    page = await bounded(next.job.getQueryResults(next), http, signal);
+  }
+}

@@ -1,0 +1,225 @@
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback BigQuery speaking the REST calls the Node client makes for a query: `POST …/projects/<p>/queries`
+ * (jobs.query) and `GET …/projects/<p>/queries/<jobId>` (getQueryResults), with or without the `/bigquery/v2`
+ * prefix (BIGQUERY_EMULATOR_HOST drops it, an apiEndpoint option keeps it). It also answers the STS token
+ * exchange (`POST /token`) that an external_account credential file points at.
+ *
+ * It does not run SQL: it checks the SQL it receives (partition and usage_start_time filters, grouping by
+ * day, named date parameters, no date literals) and answers the fixture's aggregate rows as the query would,
+ * as f/v cells under a schema, pageToken paging and a job that is not complete on the first answers.
+ */
+
+export interface Column {
+  name: string;
+  type: "STRING" | "FLOAT" | "INTEGER" | "BOOLEAN";
+}
+
+export interface AggregateFixture {
+  schema: Column[];
+  /** Cells as BigQuery's JSON carries them: strings or null. */
+  rows: Array<Record<string, string | null>>;
+  totalBytesProcessed: string;
+}
+
+export interface InjectedError {
+  on: "query" | "getQueryResults";
+  /** 0: never answer (the client's timeout must end the call). */
+  status: number;
+  reason: string;
+  message: string;
+  /** Consecutive failing calls. */
+  times: number;
+}
+
+export interface BigQueryFakeOptions {
+  fixture: AggregateFixture;
+  /** Rows per page. */
+  pageSize?: number;
+  /** How many answers say jobComplete: false (jobs.query first, then polls). */
+  incompleteAnswers?: number;
+  errors?: InjectedError[];
+  /** The bucket the SQL must group by. */
+  bucket?: "DAY" | "HOUR";
+  /** Moves the fixture's days so the first falls on @since: for runs whose window follows the clock. */
+  rebaseToSince?: boolean;
+}
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown> | undefined;
+  authorization: string | undefined;
+}
+
+export interface BigQueryFake {
+  url: string;
+  calls: RecordedCall[];
+  /** Problems found in the SQL or parameters of each jobs.query call (empty when it was right). */
+  sqlProblems: string[][];
+  close(): Promise<void>;
+}
+
+export const fakeAccessToken = "ya29.fake-bigquery-token-DO-NOT-PRINT";
+
+export const loadAggregateFixture = (path: string): AggregateFixture => JSON.parse(readFileSync(path, "utf8")) as AggregateFixture;
+
+/** What a well-formed request for the window must look like; each miss is one line. */
+export function checkQueryRequest(body: Record<string, unknown>, bucket: "DAY" | "HOUR"): string[] {
+  const problems: string[] = [];
+  const sql = typeof body.query === "string" ? body.query : "";
+  const where = sql.match(/WHERE([\s\S]*?)\)\s*,/)?.[1] ?? "";
+  const need = (ok: boolean, what: string): void => {
+    if (!ok) problems.push(what);
+  };
+  need(/_PARTITION(TIME|DATE)\s*>=?[^\n]*@since/.test(where), "partition column not bounded below by @since");
+  need(/_PARTITION(TIME|DATE)\s*<=?[^\n]*@until/.test(where), "partition column not bounded above by @until");
+  need(/usage_start_time\s*>=\s*TIMESTAMP\(@since\)/.test(where), "usage_start_time not bounded below by @since");
+  need(/usage_start_time\s*<\s*TIMESTAMP\(DATE_ADD\(@until, INTERVAL 1 DAY\)\)/.test(where), "usage_start_time not bounded above by @until + 1 day");
+  need(/cost_type\s*=\s*'regular'/.test(where), "cost_type not restricted to regular");
+  need(new RegExp(`TIMESTAMP_TRUNC\\(usage_start_time, ${bucket}\\)`).test(sql) && /GROUP BY/.test(sql), `not grouped by ${bucket}`);
+  need(!/\d{4}-\d{2}-\d{2}/.test(sql), "a date literal in the SQL");
+  need(/CAST\(SUM\([^)]*\) AS FLOAT64\)/.test(sql), "sum not cast to FLOAT64");
+  need(body.useLegacySql === false, "legacy SQL");
+  need(String(body.parameterMode).toUpperCase() === "NAMED", "parameters not named");
+  need(typeof body.maximumBytesBilled === "string" && /^\d+$/.test(body.maximumBytesBilled), "no maximumBytesBilled");
+  const params = Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : [];
+  for (const name of ["since", "until"]) {
+    const p = params.find((q) => q.name === name);
+    need(p?.parameterType?.type === "DATE" && /^\d{4}-\d{2}-\d{2}$/.test(p?.parameterValue?.value ?? ""), `no DATE parameter @${name}`);
+  }
+  return problems;
+}
+
+function dateParam(body: Record<string, unknown>, name: string): string | undefined {
+  const params = Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : [];
+  return params.find((q) => q.name === name)?.parameterValue?.value;
+}
+
+function rebase(rows: AggregateFixture["rows"], since: string): AggregateFixture["rows"] {
+  const days = rows.map((r) => r.period_start).filter((d): d is string => d !== null).sort();
+  const first = days[0];
+  if (!first) return rows;
+  const shiftMs = Date.parse(`${since}T00:00:00Z`) - Date.parse(`${first.slice(0, 10)}T00:00:00Z`);
+  return rows.map((r) =>
+    r.period_start === null ? r : { ...r, period_start: new Date(Date.parse(r.period_start) + shiftMs).toISOString().replace(".000Z", "Z") },
+  );
+}
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let data = "";
+    req.on("data", (chunk: Buffer) => (data += chunk.toString()));
+    req.on("end", () => resolve(data));
+    req.on("error", reject);
+  });
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, reason: string, message: string): void {
+  send(res, status, { error: { code: status, message, errors: [{ message, domain: "global", reason }], status: reason } });
+}
+
+export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQueryFake> {
+  const calls: RecordedCall[] = [];
+  const sqlProblems: string[][] = [];
+  const pageSize = opts.pageSize ?? 1000;
+  const errors = (opts.errors ?? []).map((e) => ({ ...e }));
+  let incomplete = opts.incompleteAnswers ?? 0;
+  let jobs = 0;
+  const jobRows = new Map<string, AggregateFixture["rows"]>();
+
+  const page = (jobId: string, projectId: string, offset: number): Record<string, unknown> => {
+    const rows = jobRows.get(jobId) ?? [];
+    const slice = rows.slice(offset, offset + pageSize);
+    const next = offset + pageSize < rows.length ? `page-${offset + pageSize}` : undefined;
+    return {
+      kind: "bigquery#getQueryResultsResponse",
+      jobReference: { projectId, jobId, location: "US" },
+      jobComplete: true,
+      schema: { fields: opts.fixture.schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
+      rows: slice.map((row) => ({ f: opts.fixture.schema.map((c) => ({ v: row[c.name] ?? null })) })),
+      totalRows: String(rows.length),
+      totalBytesProcessed: opts.fixture.totalBytesProcessed,
+      totalBytesBilled: opts.fixture.totalBytesProcessed,
+      cacheHit: false,
+      ...(next ? { pageToken: next } : {}),
+    };
+  };
+
+  const takeError = (on: InjectedError["on"]): InjectedError | undefined => {
+    const e = errors.find((x) => x.on === on && x.times > 0);
+    if (e) e.times -= 1;
+    return e;
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const text = await readBody(req);
+      const path = url.pathname.replace(/^\/bigquery\/v2/, "");
+      let body: Record<string, unknown> | undefined;
+      if (text && (req.headers["content-type"] ?? "").includes("json")) body = JSON.parse(text) as Record<string, unknown>;
+      calls.push({ method: req.method ?? "", path, query: url.searchParams, body, authorization: req.headers.authorization });
+
+      if (req.method === "POST" && path === "/token") {
+        send(res, 200, { access_token: fakeAccessToken, issued_token_type: "urn:ietf:params:oauth:token-type:access_token", token_type: "Bearer", expires_in: 3600 });
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${fakeAccessToken}`) {
+        sendError(res, 401, "unauthorized", "Request is missing required authentication credential.");
+        return;
+      }
+      const query = path.match(/^\/projects\/([^/]+)\/queries$/);
+      if (req.method === "POST" && query?.[1] && body) {
+        const problems = checkQueryRequest(body, opts.bucket ?? "DAY");
+        sqlProblems.push(problems);
+        if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
+        const injected = takeError("query");
+        if (injected?.status === 0) return;
+        if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+        const jobId = `job_fake_${++jobs}`;
+        const since = dateParam(body, "since") ?? "";
+        jobRows.set(jobId, opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
+        if (incomplete > 0) {
+          incomplete -= 1;
+          return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId: query[1], jobId, location: "US" }, jobComplete: false });
+        }
+        return send(res, 200, { ...page(jobId, query[1], 0), kind: "bigquery#queryResponse" });
+      }
+      const results = path.match(/^\/projects\/([^/]+)\/queries\/([^/]+)$/);
+      if (req.method === "GET" && results?.[1] && results[2]) {
+        const injected = takeError("getQueryResults");
+        if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+        if (!jobRows.has(results[2])) return sendError(res, 404, "notFound", `Not found: Job ${results[1]}:${results[2]}`);
+        if (incomplete > 0) {
+          incomplete -= 1;
+          return send(res, 200, { kind: "bigquery#getQueryResultsResponse", jobReference: { projectId: results[1], jobId: results[2] }, jobComplete: false });
+        }
+        const token = url.searchParams.get("pageToken");
+        const offset = token ? Number(token.replace("page-", "")) : 0;
+        return send(res, 200, page(results[2], results[1], offset));
+      }
+      sendError(res, 404, "notFound", `fake: no route for ${req.method} ${path}`);
+    })().catch((e: unknown) => sendError(res, 500, "backendError", String(e)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    sqlProblems,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
