@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Tests start loopback fakes and child processes; two workers match the 2-core machines this runs on.
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line that any CI reader understands.
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest/results.json" },
     env: {
       // Belt and braces: no SDK credential chain may reach a metadata address from a test.
       AWS_EC2_METADATA_DISABLED: "true",
