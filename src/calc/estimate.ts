@@ -6,14 +6,18 @@ import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "..
 import { buildPowerModel, type PowerModel } from "./power.js";
 import { utilizationBand } from "./utilization.js";
 
-export interface EstimateInput {
-  records: readonly UsageRecord[];
+/** What every row's estimate depends on besides the row itself. */
+export interface EstimatorInput {
   catalog: Catalog;
   regions: Regions;
   intensity: IntensityTable;
   signal: IntensitySignal;
   /** Accelerator power fraction u, 0..1. */
   gpuUtilization: number;
+}
+
+export interface EstimateInput extends EstimatorInput {
+  records: readonly UsageRecord[];
 }
 
 /** Something the user should know about the estimate, aggregated over the rows it concerns. */
@@ -34,11 +38,19 @@ interface Place {
 
 type Modelled = { ok: true; model: PowerModel } | { ok: false; status: PowerStatus; gpuModel: string | null; gpuCount: number | null };
 
+/** Estimates rows one at a time, so a caller can stream rows through it without holding them all. */
+export interface Estimator {
+  row(r: UsageRecord): CarbonRecord;
+  /** Warnings over the rows estimated so far, in the order they first occurred. */
+  warnings(): EstimateWarning[];
+}
+
 /**
- * Turns usage into CarbonRecords. Pure: the same input gives the same output, with no I/O and no clock.
- * Rows whose power cannot be modelled keep their hours and get null energy and CO2, so totals never include a guess.
+ * Turns usage into CarbonRecords. Pure: the same rows in the same order give the same output, with no I/O and no
+ * clock. Rows whose power cannot be modelled keep their hours and get null energy and CO2, so totals never include
+ * a guess. Power models and region factors are resolved once per instance type and region, not once per row.
  */
-export function estimate(input: EstimateInput): { records: CarbonRecord[]; warnings: EstimateWarning[] } {
+export function createEstimator(input: EstimatorInput): Estimator {
   const { catalog, regions, intensity, signal } = input;
   const u = input.gpuUtilization;
   const band = utilizationBand(u);
@@ -46,7 +58,6 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
   const models = new Map<string, Map<string, Modelled>>();
   const places = new Map<string, Map<string, Place>>();
   const warnings = new Map<string, EstimateWarning>();
-  const out: CarbonRecord[] = new Array(input.records.length);
 
   const modelFor = (r: UsageRecord): Modelled => {
     let byType = models.get(r.provider);
@@ -90,8 +101,7 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
     } else warnings.set(key, { kind, provider, subject, hours, rows: 1 });
   };
 
-  for (let i = 0; i < input.records.length; i++) {
-    const r = input.records[i]!;
+  const row = (r: UsageRecord): CarbonRecord => {
     const place = placeFor(r);
     const region = place.region;
     if (!region.known) note("unknown-region", r.provider, r.region, r.quantity);
@@ -128,7 +138,8 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
     const facility = energy === null ? null : energy * region.pue;
     const facilityLow = powerLow === null ? null : ((powerLow * r.quantity) / 1000) * region.pue;
     const facilityHigh = powerHigh === null ? null : ((powerHigh * r.quantity) / 1000) * region.pue;
-    out[i] = {
+    // A plain object literal with every field: one hidden class for all rows (a spread per row is ~70x slower).
+    return {
       provider: r.provider,
       account: r.account,
       region: r.region,
@@ -163,6 +174,14 @@ export function estimate(input: EstimateInput): { records: CarbonRecord[]; warni
       co2eLowKg: facilityLow === null ? null : facilityLow * value.kgPerKwh,
       co2eHighKg: facilityHigh === null ? null : facilityHigh * value.kgPerKwh,
     };
-  }
-  return { records: out, warnings: [...warnings.values()] };
+  };
+  return { row, warnings: () => [...warnings.values()] };
+}
+
+/** Estimates a whole set of rows: see createEstimator. */
+export function estimate(input: EstimateInput): { records: CarbonRecord[]; warnings: EstimateWarning[] } {
+  const estimator = createEstimator(input);
+  const records: CarbonRecord[] = new Array(input.records.length);
+  for (let i = 0; i < input.records.length; i++) records[i] = estimator.row(input.records[i]!);
+  return { records, warnings: estimator.warnings() };
 }

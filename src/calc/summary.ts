@@ -84,46 +84,108 @@ function finish(t: Totals): Totals {
   return t;
 }
 
-function groupBy<K>(records: readonly CarbonRecord[], keyOf: (r: CarbonRecord) => K, id: (k: K) => string): Group<K>[] {
-  const groups = new Map<string, Group<K>>();
-  for (const r of records) {
-    const key = keyOf(r);
-    const k = id(key);
-    let g = groups.get(k);
-    if (!g) {
-      g = { key, totals: emptyTotals() };
-      groups.set(k, g);
-    }
-    add(g.totals, r);
-  }
-  const list = [...groups.values()];
-  for (const g of list) finish(g.totals);
-  return list;
-}
-
 /** Largest CO2e first; ties (and unknown-power groups) by hours, then by name, so output is deterministic. */
 const byImpact =
   <K>(name: (k: K) => string) =>
   (a: Group<K>, b: Group<K>): number =>
     b.totals.co2eKg - a.totals.co2eKg || b.totals.hours - a.totals.hours || name(a.key).localeCompare(name(b.key));
 
-export function summarize(records: readonly CarbonRecord[]): Summary {
+type RegionTypeKey = { provider: string; region: string; instanceType: string };
+
+/** The groups one (provider, region, instance type) row adds to, found once per combination rather than per row. */
+interface Slot {
+  provider: Totals;
+  region: Totals;
+  instanceType: Totals;
+  regionInstanceType: Totals;
+}
+
+/** Sums rows one at a time, so a caller can stream rows through it; `finish` gives the same Summary as `summarize`. */
+export interface SummaryBuilder {
+  add(r: CarbonRecord): void;
+  finish(): Summary;
+}
+
+const groupOf = <K>(groups: Map<string, Group<K>>, id: string, key: () => K): Totals => {
+  let g = groups.get(id);
+  if (!g) groups.set(id, (g = { key: key(), totals: emptyTotals() }));
+  return g.totals;
+};
+
+/**
+ * Each row is added to every group it belongs to, in row order, so sums are the same numbers a row-by-row loop
+ * gives. Per row it does two map lookups on strings the row already holds; keys are built only for new groups.
+ */
+export function summaryBuilder(): SummaryBuilder {
   const totals = emptyTotals();
-  for (const r of records) add(totals, r);
-  finish(totals);
-  const prov = (k: { provider: string }) => k.provider;
-  const reg = (k: { provider: string; region: string }) => `${k.provider}:${k.region}`;
-  const typ = (k: { provider: string; instanceType: string }) => `${k.provider}:${k.instanceType}`;
-  const regTyp = (k: { provider: string; region: string; instanceType: string }) => `${k.provider}:${k.region}:${k.instanceType}`;
-  const day = (k: { day: string }) => k.day;
-  return {
-    totals,
-    byProvider: groupBy(records, (r) => ({ provider: r.provider }), prov).sort(byImpact(prov)),
-    byRegion: groupBy(records, (r) => ({ provider: r.provider, region: r.region }), reg).sort(byImpact(reg)),
-    byInstanceType: groupBy(records, (r) => ({ provider: r.provider, instanceType: r.instanceType }), typ).sort(byImpact(typ)),
-    byRegionInstanceType: groupBy(records, (r) => ({ provider: r.provider, region: r.region, instanceType: r.instanceType }), regTyp).sort(
-      byImpact(regTyp),
-    ),
-    byDay: groupBy(records, (r) => ({ day: r.periodStart.slice(0, 10) }), day).sort((a, b) => a.key.day.localeCompare(b.key.day)),
+  const byProvider = new Map<string, Group<{ provider: string }>>();
+  const byRegion = new Map<string, Group<{ provider: string; region: string }>>();
+  const byInstanceType = new Map<string, Group<{ provider: string; instanceType: string }>>();
+  const byRegionInstanceType = new Map<string, Group<RegionTypeKey>>();
+  const byDay = new Map<string, Group<{ day: string }>>();
+  const slots = new Map<string, Map<string, Map<string, Slot>>>();
+  const dayOfStart = new Map<string, Totals>();
+
+  const slotFor = (r: CarbonRecord): Slot => {
+    let regionsOf = slots.get(r.provider);
+    if (!regionsOf) slots.set(r.provider, (regionsOf = new Map()));
+    let typesOf = regionsOf.get(r.region);
+    if (!typesOf) regionsOf.set(r.region, (typesOf = new Map()));
+    let slot = typesOf.get(r.instanceType);
+    if (!slot) {
+      const { provider, region, instanceType } = r;
+      slot = {
+        provider: groupOf(byProvider, provider, () => ({ provider })),
+        region: groupOf(byRegion, `${provider}:${region}`, () => ({ provider, region })),
+        instanceType: groupOf(byInstanceType, `${provider}:${instanceType}`, () => ({ provider, instanceType })),
+        regionInstanceType: groupOf(byRegionInstanceType, `${provider}:${region}:${instanceType}`, () => ({ provider, region, instanceType })),
+      };
+      typesOf.set(instanceType, slot);
+    }
+    return slot;
   };
+  const dayFor = (periodStart: string): Totals => {
+    let t = dayOfStart.get(periodStart);
+    if (!t) {
+      const day = periodStart.slice(0, 10);
+      dayOfStart.set(periodStart, (t = groupOf(byDay, day, () => ({ day }))));
+    }
+    return t;
+  };
+
+  const sorted = <K>(groups: Map<string, Group<K>>, name: (k: K) => string): Group<K>[] => {
+    const list = [...groups.values()];
+    for (const g of list) finish(g.totals);
+    return list.sort(byImpact(name));
+  };
+
+  return {
+    add(r) {
+      add(totals, r);
+      const slot = slotFor(r);
+      add(slot.provider, r);
+      add(slot.region, r);
+      add(slot.instanceType, r);
+      add(slot.regionInstanceType, r);
+      add(dayFor(r.periodStart), r);
+    },
+    finish() {
+      const days = [...byDay.values()];
+      for (const g of days) finish(g.totals);
+      return {
+        totals: finish(totals),
+        byProvider: sorted(byProvider, (k) => k.provider),
+        byRegion: sorted(byRegion, (k) => `${k.provider}:${k.region}`),
+        byInstanceType: sorted(byInstanceType, (k) => `${k.provider}:${k.instanceType}`),
+        byRegionInstanceType: sorted(byRegionInstanceType, (k) => `${k.provider}:${k.region}:${k.instanceType}`),
+        byDay: days.sort((a, b) => a.key.day.localeCompare(b.key.day)),
+      };
+    },
+  };
+}
+
+export function summarize(records: readonly CarbonRecord[]): Summary {
+  const builder = summaryBuilder();
+  for (const r of records) builder.add(r);
+  return builder.finish();
 }
