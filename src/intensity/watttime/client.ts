@@ -40,23 +40,25 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
   };
   const backoffMs = (attempt: number): number => opts.http.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
 
-  /** Sends one GET, retrying network faults, 5xx and 429 (honouring Retry-After) up to maxAttempts in all. */
-  async function send(url: URL, headers: Record<string, string>, endpoint: string): Promise<Response> {
+  /**
+   * Sends one GET and reads its whole body, retrying network faults (a connection dropped mid-body included),
+   * 5xx and 429 (honouring Retry-After) up to maxAttempts in all.
+   */
+  async function send(url: URL, headers: Record<string, string>, endpoint: string): Promise<Reply> {
     for (let attempt = 1; ; attempt++) {
       bump(endpoint);
       let res: Response;
+      let text: string;
       try {
-        const signal = AbortSignal.any([opts.abort, AbortSignal.timeout(opts.http.timeoutMs)]);
-        res = await fetch(url, { headers, signal });
+        ({ res, text } = await fetchText(url, headers, opts.http.timeoutMs, opts.abort));
       } catch (err) {
         if (opts.abort.aborted) throw err;
-        const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${opts.http.timeoutMs} ms` : "network error";
+        const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${opts.http.timeoutMs} ms` : "network error or answer cut off";
         if (attempt >= opts.http.maxAttempts) throw new WattTimeCallFailed(`${endpoint}: ${reason} after ${attempt} attempts`);
         await sleep(backoffMs(attempt), undefined, { signal: opts.abort });
         continue;
       }
-      if (res.status !== 429 && res.status < 500) return res;
-      await res.body?.cancel();
+      if (res.status !== 429 && res.status < 500) return { status: res.status, text };
       if (attempt >= opts.http.maxAttempts) throw new WattTimeCallFailed(`${endpoint}: HTTP ${res.status} after ${attempt} attempts`);
       const waitMs = res.status === 429 ? (retryAfterMs(res.headers.get("retry-after")) ?? backoffMs(attempt)) : backoffMs(attempt);
       if (waitMs > MAX_RETRY_AFTER_MS) throw new WattTimeCallFailed(`${endpoint}: rate limited, asked to wait ${Math.round(waitMs / 1000)} s`);
@@ -69,15 +71,11 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
     const res = await send(new URL("/login", opts.baseUrl), { authorization: `Basic ${basic}` }, "login");
     // A wrong password is a 403 HTML page (sometimes 401): never retried, it would only burn the login quota.
     if (res.status === 401 || res.status === 403) {
-      await res.body?.cancel();
       rejected = new WattTimeLoginRejected("login rejected");
       throw rejected;
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new WattTimeCallFailed(`login: HTTP ${res.status}`);
-    }
-    const parsed = LoginResponse.safeParse(await readJson(res, "login"));
+    if (!ok(res)) throw new WattTimeCallFailed(`login: HTTP ${res.status}`);
+    const parsed = LoginResponse.safeParse(parseJson(res.text, "login"));
     if (!parsed.success) throw new WattTimeCallFailed("login: the answer holds no token");
     token = { value: parsed.data.token, obtainedMs: opts.clock() };
     return token.value;
@@ -101,27 +99,52 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
       let res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
       if (res.status === 401) {
         // The token expired under us: log in again, once, and repeat the call.
-        await res.body?.cancel();
         bearer = await renew(bearer);
         res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
       }
       if (res.status === 403) {
-        const text = await res.text();
-        const detail = jsonMessage(text);
+        const detail = jsonMessage(res.text);
         if (detail !== null) throw new WattTimeNotInPlan(detail);
         throw new WattTimeCallFailed(`${endpoint}: HTTP 403`);
       }
-      if (!res.ok) {
-        const detail = jsonMessage(await res.text());
+      if (!ok(res)) {
+        const detail = jsonMessage(res.text);
         throw new WattTimeCallFailed(`${endpoint}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`);
       }
-      return readJson(res, endpoint);
+      return parseJson(res.text, endpoint);
     },
   };
 }
 
-async function readJson(res: Response, endpoint: string): Promise<unknown> {
-  const text = await res.text();
+/**
+ * One GET, body included, ended by the run's abort or by the timeout. The timeout covers the body too: a server
+ * that stops half-way is a timeout, not a hang. A plain controller with its own timer, rather than
+ * AbortSignal.any with AbortSignal.timeout: on Node 20 that composite signal can be garbage-collected while the
+ * request waits, and then the timeout never fires (a fault-matrix cell hung that way under load).
+ */
+async function fetchText(url: URL, headers: Record<string, string>, timeoutMs: number, abort: AbortSignal): Promise<{ res: Response; text: string }> {
+  const attempt = new AbortController();
+  const onAbort = (): void => attempt.abort(abort.reason);
+  abort.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  try {
+    const res = await fetch(url, { headers, signal: attempt.signal });
+    return { res, text: await res.text() };
+  } finally {
+    clearTimeout(timer);
+    abort.removeEventListener("abort", onAbort);
+  }
+}
+
+/** An answer read in full. */
+interface Reply {
+  status: number;
+  text: string;
+}
+
+const ok = (res: Reply): boolean => res.status >= 200 && res.status < 300;
+
+function parseJson(text: string, endpoint: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -35,6 +35,11 @@ export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "env" |
         return `no answer from Cost Explorer within ${ctx.http.timeoutMs} ms`;
       case "AbortError":
         return "interrupted";
+      case "SyntaxError":
+        // The body is not echoed: it may be anything a broken proxy sends.
+        return "Cost Explorer sent an answer that is not valid JSON; run again later";
+      case "ConnectionDropped":
+        return `the connection to Cost Explorer dropped mid-answer on every one of ${ctx.http.maxAttempts} attempts; run again later`;
       case "ValidationException":
         return ctx.window.granularity === "hourly"
           ? `Cost Explorer rejected the hourly query (${detail}); hourly data must be enabled in the account and covers only the last 14 days`
@@ -51,6 +56,8 @@ function errorName(error: unknown): string {
     // Timeouts surface as Node socket errors carrying a code rather than a name.
     const code = (error as { code?: unknown }).code;
     if (code === "ETIMEDOUT") return "TimeoutError";
+    // A body cut off half-way: Node says "aborted" (or resets the socket) once the connection drops.
+    if (code === "ECONNRESET" || code === "EPIPE" || error.message === "aborted") return "ConnectionDropped";
     return error.name;
   }
   return "Error";

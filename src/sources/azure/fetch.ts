@@ -29,6 +29,10 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 export function describeFailure(err: unknown): string {
   const first = (s: string) => s.split("\n")[0]?.trim() ?? "";
   if (isRestError(err)) {
+    // No status: the answer never completed. The SDK's parse error quotes the body, which is no use in a one-line reason.
+    const dropped = /\baborted\b|ECONNRESET|socket hang up|terminated/.test(err.message) || err.code === "PARSE_ERROR";
+    if (err.statusCode === undefined && dropped) return "the connection dropped before the answer was complete, on every attempt";
+    if (err.code === "PARSE_ERROR") return `the Query API sent an answer that is not valid JSON (HTTP ${err.statusCode})`;
     const code = err.code && err.code !== "REQUEST_SEND_ERROR" ? ` ${err.code}` : "";
     switch (err.statusCode) {
       case 401:

@@ -2,6 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { HttpPolicy } from "../types.js";
 
+/** A wait longer than this would stall an unattended run for good: the call gives up instead (and is reported). */
+export const maxRequestedWaitMs = 60_000;
+
 // Cost Management throttles per quota (qpu, entity, tenant, client…), each with its own retry-after header.
 const costManagementRetryAfter = /^x-ms-ratelimit-microsoft\.costmanagement-.+-retry-after$/i;
 
@@ -37,8 +40,8 @@ function retryDelayMs(err: unknown, attempt: number, policy: HttpPolicy): number
 }
 
 /**
- * Runs one HTTP call up to policy.maxAttempts times: 429 waits what the service asked, 5xx and lost
- * connections back off exponentially. The SDK's own retries are off, so every attempt is counted here.
+ * Runs one HTTP call up to policy.maxAttempts times: 429 waits what the service asked (up to maxRequestedWaitMs),
+ * 5xx and lost connections back off exponentially. The SDK's own retries are off, so every attempt is counted here.
  */
 export async function withRetries<T>(call: () => Promise<T>, opts: { policy: HttpPolicy; signal: AbortSignal; onAttempt: () => void }): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -49,6 +52,9 @@ export async function withRetries<T>(call: () => Promise<T>, opts: { policy: Htt
       if (opts.signal.aborted || attempt >= opts.policy.maxAttempts) throw err;
       const delayMs = retryDelayMs(err, attempt, opts.policy);
       if (delayMs === undefined) throw err;
+      if (delayMs > maxRequestedWaitMs) {
+        throw new Error(`throttled (429) and asked to wait ${Math.round(delayMs / 1000)} s, more than the ${maxRequestedWaitMs / 1000} s a run waits: try again later`);
+      }
       await sleep(delayMs, undefined, { signal: opts.signal });
     }
   }

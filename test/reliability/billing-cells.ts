@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { expect } from "vitest";
+import { runCli, type CliResult } from "../helpers/run-cli.js";
+import { fastPolicy, scratch, windowArgs, type BillingSetup } from "./billing-setups.js";
+import { startFaultProxy, type Fault } from "./fault-proxy.js";
+
+/** One cell of the fault matrix: a fault on a provider's data call, and what the run must do about it. */
+export interface Cell {
+  name: string;
+  fault: Fault;
+  /** 1: a transient fault; Infinity: it lasts for every attempt. */
+  times: number;
+  /** `recovers`: exit 0 with every row. A RegExp: exit 3, an error line naming the provider that matches it. */
+  expect: "recovers" | RegExp;
+}
+
+/** A cell must end within this, however the fault behaves (the CLI runs with fastPolicy's small bounds). */
+export const cellBoundMs = 7_000;
+
+export interface CellRun {
+  result: CliResult;
+  elapsedMs: number;
+  /** Detail CSV rows by provider, each as one comparable string. */
+  rows: Record<string, string[]>;
+  faulted: number;
+}
+
+const rowKey = (r: Record<string, string>): string =>
+  [r.account, r.region, r.instance_type, r.unit, r.period_start, r.quantity_hours, r.co2e_kg].join(" ");
+
+export function detailRows(out: string): Record<string, string[]> {
+  const file = join(out, "carbon_detail.csv");
+  if (!existsSync(file)) return {};
+  const byProvider: Record<string, string[]> = {};
+  for (const r of parse(readFileSync(file, "utf8"), { columns: true }) as Record<string, string>[]) {
+    (byProvider[r.provider ?? ""] ??= []).push(rowKey(r));
+  }
+  for (const list of Object.values(byProvider)) list.sort();
+  return byProvider;
+}
+
+/** Runs the built CLI with `faulted` behind a fault proxy and `partner` healthy beside it. */
+export async function runBillingCell(faulted: BillingSetup, partner: BillingSetup, cell: Pick<Cell, "fault" | "times">): Promise<CellRun> {
+  const proxy = await startFaultProxy(faulted.upstream, { match: faulted.dataCall, fault: cell.fault, times: cell.times }, faulted.tls);
+  try {
+    const dir = scratch(faulted.id);
+    const out = join(dir, "out");
+    const env = { ...fastPolicy, HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...partner.env(partner.upstream), ...faulted.env(proxy.url) };
+    // Azure's stub `az` must stay first on PATH whichever side Azure is on.
+    const path = [partner.env(partner.upstream).PATH, faulted.env(proxy.url).PATH].filter(Boolean)[0];
+    if (path) env.PATH = path;
+    const args = ["--providers", `${faulted.id},${partner.id}`, ...windowArgs, "--out", out, "--stamp", "none", ...faulted.args, ...partner.args];
+    const started = Date.now();
+    const result = await runCli(args, { env, cwd: dir, timeoutMs: 9_000 });
+    return { result, elapsedMs: Date.now() - started, rows: detailRows(out), faulted: proxy.faulted };
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** The assertions every billing cell makes; `baseline` is a healthy run's rows. */
+export function checkBillingCell(run: CellRun, cell: Cell, faulted: string, partner: string, baseline: Record<string, string[]>): void {
+  const { result } = run;
+  const why = `${cell.name}\nexit ${result.code}\nstderr:\n${result.stderr}`;
+  expect(run.faulted, `the fault was never injected: ${why}`).toBeGreaterThan(0);
+  expect(run.elapsedMs, why).toBeLessThan(cellBoundMs);
+  // The healthy provider is reported in full whatever happened beside it.
+  expect(run.rows[partner], why).toEqual(baseline[partner]);
+  if (cell.expect === "recovers") {
+    expect(result.code, why).toBe(0);
+    expect(run.rows[faulted], why).toEqual(baseline[faulted]);
+    return;
+  }
+  expect(result.code, why).toBe(3);
+  const errors = result.stderr.split("\n").filter((l) => l.startsWith("error: "));
+  const named = errors.filter((l) => l.startsWith(`error: ${faulted}: `));
+  expect(named, why).toHaveLength(1);
+  expect(named[0], why).toMatch(cell.expect);
+  // No partial data: what a failed provider returned is left out, not summed as if it were complete.
+  expect(run.rows[faulted] ?? [], why).toEqual([]);
+}
+
+/** Error bodies shared by cells that answer the same way on every protocol. */
+export const malformedJson: Fault = { kind: "answer", status: 200, body: '{"ResultsByTime": [{"TimePeriod": ,, }' };
+export const hang: Fault = { kind: "hang" };
+export const truncate: Fault = { kind: "truncate" };

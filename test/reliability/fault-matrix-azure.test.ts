@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkBillingCell, hang, malformedJson, runBillingCell, truncate, type Cell } from "./billing-cells.js";
+import { awsSetup, azureSetup, type BillingSetup } from "./billing-setups.js";
+
+// Resource Manager errors: {"error": {"code", "message"}}; throttling names its wait in headers.
+const armError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
+  kind: "answer" as const,
+  status,
+  body: JSON.stringify({ error: { code, message } }),
+  headers,
+});
+const throttled = (seconds: string) =>
+  armError(429, "429", "Too many requests. Please retry.", { "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": seconds });
+
+const cells: Cell[] = [
+  { name: "throttling, once", fault: throttled("1"), times: 1, expect: "recovers" },
+  { name: "throttling, lasting", fault: throttled("0"), times: Infinity, expect: /every subscription failed: .*still throttled \(429\)/ },
+  { name: "throttling that asks for an hour", fault: throttled("3600"), times: Infinity, expect: /throttled \(429\) and asked to wait 3600 s, more than the 60 s a run waits/ },
+  { name: "5xx, once", fault: armError(503, "ServiceUnavailable", "The service is unavailable"), times: 1, expect: "recovers" },
+  { name: "5xx, lasting", fault: armError(500, "InternalServerError", "Encountered internal server error"), times: Infinity, expect: /HTTP 500 InternalServerError/ },
+  { name: "timeout, once", fault: hang, times: 1, expect: "recovers" },
+  { name: "timeout, lasting", fault: hang, times: Infinity, expect: /no answer before the request timeout, on every attempt/ },
+  { name: "malformed JSON body", fault: malformedJson, times: Infinity, expect: /the Query API sent an answer that is not valid JSON \(HTTP 200\)/ },
+  { name: "truncated body, once", fault: truncate, times: 1, expect: "recovers" },
+  { name: "truncated body, lasting", fault: truncate, times: Infinity, expect: /the connection dropped before the answer was complete, on every attempt/ },
+  {
+    name: "expired token",
+    fault: armError(401, "ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time."),
+    times: Infinity,
+    expect: /not authenticated \(401 ExpiredAuthenticationToken\)/,
+  },
+  {
+    name: "permission error",
+    fault: armError(403, "RBACAccessDenied", "The client does not have authorization to perform action 'Microsoft.CostManagement/query/action'."),
+    times: Infinity,
+    expect: /access denied \(403 RBACAccessDenied\): the identity needs the Cost Management Reader role/,
+  },
+];
+
+let aws: BillingSetup;
+let azure: BillingSetup;
+let baseline: Record<string, string[]>;
+
+beforeAll(async () => {
+  [aws, azure] = await Promise.all([awsSetup(), azureSetup()]);
+  const healthy = await runBillingCell(azure, aws, { fault: hang, times: 0 });
+  expect(healthy.result.code, healthy.result.stderr).toBe(0);
+  baseline = healthy.rows;
+  expect(baseline.aws?.length).toBeGreaterThan(0);
+  expect(baseline.azure?.length).toBeGreaterThan(0);
+});
+afterAll(async () => {
+  await Promise.all([aws?.close(), azure?.close()]);
+});
+
+/** Needs the built CLI (npm run build). Azure behind a fault proxy (HTTPS), AWS healthy beside it. */
+describe("fault matrix: Azure Cost Management", () => {
+  it.each(cells)("$name", async (cell) => {
+    checkBillingCell(await runBillingCell(azure, aws, cell), cell, "azure", "aws", baseline);
+  });
+});
