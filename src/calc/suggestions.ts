@@ -24,6 +24,8 @@ type EmitterKey = { provider: string; region: string; instanceType: string };
 
 export interface SuggestionPlan {
   emitter: EmitterKey;
+  /** The emitter's CO2e on annual figures: the rank it was chosen by, so plans made per provider can be merged. */
+  rankKg: number;
   here: RegionEntry;
   candidates: RegionEntry[];
   /** The periods of the emitter's rows: candidates are priced over exactly these. */
@@ -66,9 +68,18 @@ export function planSuggestions(input: PlanInput): SuggestionPlan[] {
     if (candidates.length === 0) continue;
     const periods = new Map<string, string>();
     for (const r of input.records) if (sameGroup(r, g.key) && r.co2eKg !== null) periods.set(r.periodStart, r.periodEnd);
-    plans.push({ emitter: g.key, here, candidates, periods: [...periods].map(([start, end]) => ({ start, end })) });
+    plans.push({ emitter: g.key, rankKg: g.totals.co2eKg, here, candidates, periods: [...periods].map(([start, end]) => ({ start, end })) });
   }
   return plans;
+}
+
+/**
+ * The plans of the largest emitters overall, from plans made per provider: every overall top emitter is among
+ * its own provider's top emitters, and a plan depends only on its emitter, so nothing is lost.
+ */
+export function topPlans(plans: readonly SuggestionPlan[], limits: SuggestionLimits): SuggestionPlan[] {
+  const name = (p: SuggestionPlan): string => `${p.emitter.provider}:${p.emitter.region}:${p.emitter.instanceType}`;
+  return [...plans].sort((a, b) => b.rankKg - a.rankKg || name(a).localeCompare(name(b))).slice(0, limits.emitters);
 }
 
 /** What the intensity stage must also answer for the candidates: one demand per region, periods merged. */

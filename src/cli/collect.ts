@@ -3,7 +3,7 @@ import type { ProviderId, UsageRecord } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { SourceContext } from "../sources/types.js";
 
-export interface Collected {
+export interface Collected<T> {
   records: UsageRecord[];
   warnings: string[];
   /** One line per failed provider or failed part of one. */
@@ -11,27 +11,39 @@ export interface Collected {
   /** Providers that produced nothing because they failed as a whole. */
   failedProviders: ProviderId[];
   requests: Record<string, Record<string, number>>;
+  /** What `afterEach` made of each provider's records, in the order of the providers. */
+  batches: T[];
 }
 
-/** Queries the providers concurrently; one provider's failure never stops the others. */
-export async function collectUsage(providers: readonly ProviderId[], ctx: SourceContext): Promise<Collected> {
-  const out: Collected = { records: [], warnings: [], failures: [], failedProviders: [], requests: {} };
+/**
+ * Queries the providers concurrently; one provider's failure never stops the others. Each provider's records go
+ * to `afterEach` as soon as they arrive (the next stage overlaps with slower providers); records are joined in
+ * the order of `providers`, so the output does not depend on which answered first.
+ */
+export async function collectUsage<T>(
+  providers: readonly ProviderId[],
+  ctx: SourceContext,
+  afterEach: (records: UsageRecord[]) => Promise<T>,
+): Promise<Collected<T>> {
+  const out: Collected<T> = { records: [], warnings: [], failures: [], failedProviders: [], requests: {}, batches: [] };
   const settled = await Promise.allSettled(
     providers.map(async (id) => {
       ctx.log.progress(`querying ${id}`);
       const started = Date.now();
       const result = await sources[id].fetch(ctx);
       ctx.log.verbose(`${id}: ${result.records.length} usage rows in ${Date.now() - started} ms`);
-      return result;
+      return { result, batch: await afterEach(result.records) };
     }),
   );
   settled.forEach((s, i) => {
     const id = providers[i]!;
     if (s.status === "fulfilled") {
-      for (const r of s.value.records) out.records.push(r);
-      out.warnings.push(...s.value.warnings.map((w) => `${id}: ${w}`));
-      out.failures.push(...s.value.failures.map((f) => `${id}: ${f}`));
-      out.requests[id] = s.value.requests;
+      const { result, batch } = s.value;
+      for (const r of result.records) out.records.push(r);
+      out.warnings.push(...result.warnings.map((w) => `${id}: ${w}`));
+      out.failures.push(...result.failures.map((f) => `${id}: ${f}`));
+      out.requests[id] = result.requests;
+      out.batches.push(batch);
     } else {
       const err = s.reason;
       // Known errors carry a message meant for a person; anything else is a bug worth its stack in --verbose.
@@ -42,16 +54,4 @@ export async function collectUsage(providers: readonly ProviderId[], ctx: Source
     }
   });
   return out;
-}
-
-/** Region → the distinct periods its rows cover: what the intensity stage must answer. */
-export function demandsOf(records: readonly UsageRecord[]): Map<string, Map<string, string>> {
-  const byRegion = new Map<string, Map<string, string>>();
-  for (const r of records) {
-    const key = `${r.provider}:${r.region}`;
-    let periods = byRegion.get(key);
-    if (!periods) byRegion.set(key, (periods = new Map()));
-    periods.set(r.periodStart, r.periodEnd);
-  }
-  return byRegion;
 }

@@ -2,13 +2,11 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
 import { estimate } from "../calc/estimate.js";
-import { candidateDemands, defaultSuggestionLimits, planSuggestions, suggest } from "../calc/suggestions.js";
+import { defaultSuggestionLimits, suggest, topPlans } from "../calc/suggestions.js";
 import { summarize } from "../calc/summary.js";
 import { loadAvailability } from "../config/availability.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
-import { emptyTable } from "../intensity/static.js";
-import type { RegionDemand } from "../intensity/types.js";
 import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { ReportData } from "../report/model.js";
@@ -17,7 +15,8 @@ import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../sources/types.js";
-import { collectUsage, demandsOf, type Collected } from "./collect.js";
+import { collectUsage, type Collected } from "./collect.js";
+import { mergeTables, resolveBatch, type BatchDeps, type BatchIntensity } from "./intensity-batch.js";
 import { formatDay } from "./dates.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
@@ -107,74 +106,64 @@ export async function run(deps: RunDeps): Promise<number> {
   const abort = new AbortController();
   const http = httpPolicy(deps.env);
 
-  let collected: Collected;
-  let window = opts.window;
-  if (opts.demo) {
-    if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
-    collected = { records: demoUsage(opts.window), warnings: [], failures: [], failedProviders: [], requests: {} };
-  } else if (opts.inputFile) {
-    let records = await readInputFile(resolve(deps.cwd, opts.inputFile));
-    const warnings: string[] = [];
-    if (opts.windowExplicit) {
-      const { kept, dropped } = clipToWindow(records, opts);
-      if (dropped > 0) warnings.push(`${opts.inputFile}: ${dropped} rows outside ${opts.window.since}..${opts.window.until} left out`);
-      records = kept;
-    } else if (records.length > 0) window = dataWindow(records, opts);
-    collected = { records, warnings, failures: [], failedProviders: [], requests: {} };
-  } else {
-    collected = await collectUsage(providers!, {
-      window: opts.window,
+  const intensityProvider = await intensityChoice.load();
+  const batchDeps: BatchDeps = {
+    setup,
+    availability,
+    signal: opts.signal,
+    gpuUtilization: opts.gpuUtilization,
+    provider: intensityProvider,
+    ctx: {
+      signal: opts.signal,
       env: deps.env,
-      config: setup.config,
-      catalog: setup.catalog,
       log,
-      signal: abort.signal,
+      abort: abort.signal,
+      cacheDir: opts.cache ? defaultCacheDir(deps.env, process.platform) : null,
+      now: deps.now,
       http,
-    });
+    },
+  };
+  // The hint comes once the usage is read: a bad --input must still give exactly one line.
+  let hint = intensityChoice.hint;
+  const afterEach = (records: UsageRecord[]): Promise<BatchIntensity> => {
+    if (hint) log.info(`note: ${hint}`);
+    hint = null;
+    log.progress("resolving grid intensity");
+    return resolveBatch(records, batchDeps);
+  };
+
+  let collected: Collected<BatchIntensity>;
+  let window = opts.window;
+  if (opts.demo || opts.inputFile) {
+    let records: UsageRecord[];
+    const warnings: string[] = [];
+    if (opts.demo) {
+      if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
+      records = demoUsage(opts.window);
+    } else {
+      records = await readInputFile(resolve(deps.cwd, opts.inputFile!));
+      if (opts.windowExplicit) {
+        const { kept, dropped } = clipToWindow(records, opts);
+        if (dropped > 0) warnings.push(`${opts.inputFile}: ${dropped} rows outside ${opts.window.since}..${opts.window.until} left out`);
+        records = kept;
+      } else if (records.length > 0) window = dataWindow(records, opts);
+    }
+    collected = { records, warnings, failures: [], failedProviders: [], requests: {}, batches: [await afterEach(records)] };
+  } else {
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: abort.signal, http };
+    collected = await collectUsage(providers!, sourceCtx, afterEach);
     if (collected.failedProviders.length === providers!.length) {
       for (const f of collected.failures) log.error(f);
       log.error("no provider answered: nothing was written");
       return ExitCode.error;
     }
   }
-
-  const demands: RegionDemand[] = [...demandsOf(collected.records)].map(([key, periods]) => {
-    const [provider, region] = key.split(/:(.*)/s) as [ProviderId, string];
-    return { key, region: setup.regions.get(provider, region), periods: [...periods].map(([start, end]) => ({ start, end })) };
-  });
-  // The largest emitters are ranked on annual figures (no request needed), so their candidate regions can be
-  // resolved in the same intensity call as the usage: same signal type, same periods.
-  const ranked = estimate({
-    records: collected.records,
-    catalog: setup.catalog,
-    regions: setup.regions,
-    intensity: emptyTable(),
-    signal: opts.signal,
-    gpuUtilization: opts.gpuUtilization,
-  }).records;
-  const plans = planSuggestions({
-    records: ranked,
-    groups: summarize(ranked).byRegionInstanceType,
-    availability,
-    regions: setup.regions,
-    signal: opts.signal,
-    limits: defaultSuggestionLimits,
-  });
-  const usedKeys = new Set(demands.map((d) => d.key));
-  const allDemands = mergeDemands(demands, candidateDemands(plans));
-  if (intensityChoice.hint) log.info(`note: ${intensityChoice.hint}`);
-  log.progress("resolving grid intensity");
-  const intensity = await (
-    await intensityChoice.load()
-  ).resolve(allDemands, {
-    signal: opts.signal,
-    env: deps.env,
-    log,
-    abort: abort.signal,
-    cacheDir: opts.cache ? defaultCacheDir(deps.env, process.platform) : null,
-    now: deps.now,
-    http,
-  });
+  const intensity = mergeTables(collected.batches.map((b) => b.table));
+  const plans = topPlans(
+    collected.batches.flatMap((b) => b.plans),
+    defaultSuggestionLimits,
+  );
+  const usedKeys = new Set(collected.batches.flatMap((b) => b.usedKeys));
 
   const estimated = estimate({
     records: collected.records,
@@ -240,19 +229,4 @@ export async function run(deps: RunDeps): Promise<number> {
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
   if (budget?.exceeded) return ExitCode.budgetExceeded;
   return failures.length > 0 ? ExitCode.partial : ExitCode.ok;
-}
-
-/** Usage demands plus candidate regions; a region in both is asked once, for the union of its periods. */
-function mergeDemands(usage: readonly RegionDemand[], extra: readonly RegionDemand[]): RegionDemand[] {
-  const byKey = new Map(usage.map((d) => [d.key, { ...d, periods: [...d.periods] }]));
-  for (const d of extra) {
-    const have = byKey.get(d.key);
-    if (!have) byKey.set(d.key, { ...d, periods: [...d.periods] });
-    else {
-      const starts = new Set(have.periods.map((p) => p.start));
-      for (const p of d.periods) if (!starts.has(p.start)) have.periods.push(p);
-      have.periods.sort((a, b) => a.start.localeCompare(b.start));
-    }
-  }
-  return [...byKey.values()];
 }
