@@ -5,63 +5,80 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * The on-disk intensity cache: one JSON file per grid zone per UTC day, holding that day's points.
- * Files hold public grid data only (zone, times, values): never a credential or a token.
+ * The on-disk intensity cache. Every file is one JSON document written atomically. Files hold public grid data
+ * and lookups (zones, times, values, which zones a plan reads): never a credential, a token or a username.
  */
-const CachedDayFile = z.object({
-  version: z.literal(1),
-  zone: z.string(),
-  day: z.string(),
-  units: z.string(),
-  periodSeconds: z.number().int().positive(),
-  /** [point start in epoch seconds, value in `units`] */
-  points: z.array(z.tuple([z.number().int(), z.number().finite()])),
-});
-export type CachedDay = Omit<z.infer<typeof CachedDayFile>, "version" | "zone" | "day">;
-
-export interface DayCache {
-  /** The stored day, or null when absent or unreadable (a damaged file is a miss, not an error). */
-  read(zone: string, day: string): Promise<CachedDay | null>;
-  write(zone: string, day: string, value: CachedDay): Promise<void>;
+export interface JsonFiles {
+  /** The parsed document at `<cacheDir>/<parts…>.json`, or null when absent or not JSON (a damaged file is a miss). */
+  read(parts: string[]): Promise<unknown>;
+  write(parts: string[], value: unknown): Promise<void>;
 }
 
 // Zone codes are WattTime's own (upper case, digits, underscores); anything else is escaped, never a path.
 const safeName = (s: string): string => (/^[A-Za-z0-9_-]+$/.test(s) ? s : encodeURIComponent(s).replace(/[%.]/g, "_"));
 
-/** A day cache under `<cacheDir>/<namespace>/<zone>/<YYYY-MM-DD>.json`. */
-export function dayCache(cacheDir: string, namespace: string): DayCache {
-  const fileOf = (zone: string, day: string): string => path.join(cacheDir, namespace, safeName(zone), `${safeName(day)}.json`);
+export function jsonFiles(cacheDir: string): JsonFiles {
+  const fileOf = (parts: string[]): string => {
+    const names = parts.map(safeName);
+    names[names.length - 1] += ".json";
+    return path.join(cacheDir, ...names);
+  };
   return {
-    async read(zone, day) {
-      let text: string;
+    async read(parts) {
       try {
-        text = await readFile(fileOf(zone, day), "utf8");
-      } catch {
-        return null;
-      }
-      try {
-        const parsed = CachedDayFile.safeParse(JSON.parse(text));
-        if (!parsed.success || parsed.data.zone !== zone || parsed.data.day !== day) return null;
-        const { units, periodSeconds, points } = parsed.data;
-        return { units, periodSeconds, points };
+        return JSON.parse(await readFile(fileOf(parts), "utf8")) as unknown;
       } catch {
         return null;
       }
     },
-    async write(zone, day, value) {
-      const file = fileOf(zone, day);
+    async write(parts, value) {
+      const file = fileOf(parts);
       await mkdir(path.dirname(file), { recursive: true });
       // Write beside the final name and rename: a reader never sees half a file, even if the run is killed.
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-      const body = JSON.stringify({ version: 1, zone, day, ...value });
       try {
-        await writeFile(tmp, body, "utf8");
+        await writeFile(tmp, JSON.stringify(value), "utf8");
         await rename(tmp, file);
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
       }
     },
+  };
+}
+
+const CachedDayFile = z.object({
+  version: z.literal(2),
+  zone: z.string(),
+  day: z.string(),
+  units: z.string(),
+  periodSeconds: z.number().int().positive(),
+  /** When the points were fetched, on the run's clock: how long they are trusted depends on it (see history.ts). */
+  fetchedAtMs: z.number().int(),
+  /** [point start in epoch seconds, value in `units`] */
+  points: z.array(z.tuple([z.number().int(), z.number().finite()])),
+});
+export type CachedDay = Omit<z.infer<typeof CachedDayFile>, "version" | "zone" | "day">;
+
+/** One file per grid zone per UTC day, holding that day's points. */
+export interface DayCache {
+  /** The stored day, or null when absent, unreadable or of an older format. */
+  read(zone: string, day: string): Promise<CachedDay | null>;
+  write(zone: string, day: string, value: CachedDay): Promise<void>;
+}
+
+/** A day cache under `<cacheDir>/<namespace>/<zone>/<YYYY-MM-DD>.json`. */
+export function dayCache(cacheDir: string, namespace: string): DayCache {
+  const files = jsonFiles(cacheDir);
+  const partsOf = (zone: string, day: string): string[] => [...namespace.split("/"), zone, day];
+  return {
+    async read(zone, day) {
+      const parsed = CachedDayFile.safeParse(await files.read(partsOf(zone, day)));
+      if (!parsed.success || parsed.data.zone !== zone || parsed.data.day !== day) return null;
+      const { units, periodSeconds, fetchedAtMs, points } = parsed.data;
+      return { units, periodSeconds, fetchedAtMs, points };
+    },
+    write: (zone, day, value) => files.write(partsOf(zone, day), { version: 2, zone, day, ...value }),
   };
 }
 

@@ -22,11 +22,18 @@ describe("dayCache", () => {
   it("round-trips a day and leaves no temporary file", async () => {
     dir = await mkdtemp(path.join(tmpdir(), "ct-cache-"));
     const cache = dayCache(dir, "watttime/co2_moer");
-    const day = { units: "lbs_co2_per_mwh", periodSeconds: 300, points: [[1790812800, 812.5]] as [number, number][] };
+    const day = { units: "lbs_co2_per_mwh", periodSeconds: 300, fetchedAtMs: 1791072000000, points: [[1790812800, 812.5]] as [number, number][] };
     await cache.write("CAISO_NORTH", "2026-10-01", day);
     expect(await cache.read("CAISO_NORTH", "2026-10-01")).toEqual(day);
     expect(await readdir(path.join(dir, "watttime/co2_moer/CAISO_NORTH"))).toEqual(["2026-10-01.json"]);
     expect(await cache.read("CAISO_NORTH", "2026-10-02")).toBeNull();
+  });
+
+  it("treats a file of the older format (no fetch time) as a miss", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "ct-cache-"));
+    await mkdir(path.join(dir, "w/Z"), { recursive: true });
+    await writeFile(path.join(dir, "w/Z/2026-10-01.json"), '{"version":1,"zone":"Z","day":"2026-10-01","units":"x","periodSeconds":300,"points":[]}');
+    expect(await dayCache(dir, "w").read("Z", "2026-10-01")).toBeNull();
   });
 
   it("treats a damaged file as a miss", async () => {

@@ -59,13 +59,13 @@ describe("carbon-track --input … --intensity watttime", () => {
     expect(east.intensity_note).toBe("not in plan");
     expect(fake.log.filter((r) => r.query.get("region") === "PJM_DC")).toEqual([]);
 
-    // The cache holds the two settled days; a second run asks nothing but login and my-access.
-    const before = fake.count("/v3/historical");
-    expect(before).toBe(1);
+    // The cache holds the two settled days and the plan: a second run asks nothing at all.
+    const before = fake.log.length;
+    expect(fake.count("/v3/historical")).toBe(1);
     expect(readdirSync(join(dir, "cache", "carbon-track", "watttime", "co2_moer", "CAISO_NORTH")).sort()).toEqual(["2026-10-01.json", "2026-10-02.json"]);
     const again = await runCli(args, { env: env() });
     expect(again.code).toBe(0);
-    expect(fake.count("/v3/historical")).toBe(before);
+    expect(fake.log.length).toBe(before);
     for (const f of readdirSync(join(dir, "cache", "carbon-track", "watttime", "co2_moer", "CAISO_NORTH"))) {
       expect(readFileSync(join(dir, "cache", "carbon-track", "watttime", "co2_moer", "CAISO_NORTH", f), "utf8")).not.toContain(PASSWORD);
     }
@@ -81,8 +81,9 @@ describe("carbon-track --input … --intensity watttime", () => {
   });
 
   it("wrong credentials: one clear line, static fallback, exit 3", async () => {
+    // A cold cache: a warm one answers without logging in, so a wrong password only shows once something is fetched.
     const res = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--format", "csv"], {
-      env: env({ WATTTIME_PASSWORD: "wrong-Password-77" }),
+      env: env({ WATTTIME_PASSWORD: "wrong-Password-77", XDG_CACHE_HOME: join(dir, "cold-cache") }),
     });
     expect(res.code).toBe(3);
     expect(res.stderr).toContain("WattTime: login rejected (check WATTTIME_USERNAME / WATTTIME_PASSWORD)");

@@ -144,14 +144,13 @@ describe("WattTime client: token lifetime", () => {
       http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
       abort: new AbortController().signal,
       clock: () => nowMs,
-      requests,
     });
-    await client.getJson("/v3/my-access", {}, "my-access");
+    await client.getJson("/v3/my-access", {}, "my-access", requests);
     nowMs += 20 * 60_000;
-    await client.getJson("/v3/my-access", {}, "my-access");
+    await client.getJson("/v3/my-access", {}, "my-access", requests);
     expect(requests.login).toBe(1);
     nowMs += 6 * 60_000;
-    await client.getJson("/v3/my-access", {}, "my-access");
+    await client.getJson("/v3/my-access", {}, "my-access", requests);
     expect(requests).toEqual({ login: 2, "my-access": 3 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fetchWindows, daysTouched, isCacheable } from "../../src/intensity/watttime/history.js";
+import { fetchWindows, daysTouched, isFresh } from "../../src/intensity/watttime/history.js";
 import { insaneMoers, matchPeriod } from "../../src/intensity/watttime/match.js";
 
 const t = (iso: string): number => Date.parse(iso);
@@ -62,10 +62,19 @@ describe("request windows", () => {
     expect(daysTouched([{ startMs: t("2026-10-01T23:00:00Z"), endMs: t("2026-10-02T01:00:00Z") }])).toEqual([t("2026-10-01T00:00:00Z"), t("2026-10-02T00:00:00Z")]);
   });
 
-  it("caches a day only when complete and settled for 48 hours", () => {
+  it("trusts a day fetched complete 48 hours after it ended for good, any other for 6 hours", () => {
     const day = t("2026-10-01T00:00:00Z");
-    expect(isCacheable(day, 288, 300, t("2026-10-04T00:00:00Z"))).toBe(true);
-    expect(isCacheable(day, 288, 300, t("2026-10-03T23:59:00Z"))).toBe(false);
-    expect(isCacheable(day, 287, 300, t("2026-10-10T00:00:00Z"))).toBe(false);
+    const full = Array.from({ length: 288 }, (_, i): [number, number] => [day / 1000 + i * 300, 800]);
+    const fetched = (iso: string, points = full) => ({ fetchedAtMs: t(iso), periodSeconds: 300, points });
+    // Settled and complete: still good a year later.
+    expect(isFresh(day, fetched("2026-10-04T00:00:00Z"), t("2027-10-01T00:00:00Z"))).toBe(true);
+    // Fetched one minute short of settled: good for 6 hours after the fetch, then asked again.
+    expect(isFresh(day, fetched("2026-10-03T23:59:00Z"), t("2026-10-04T05:58:59Z"))).toBe(true);
+    expect(isFresh(day, fetched("2026-10-03T23:59:00Z"), t("2026-10-04T05:59:00Z"))).toBe(false);
+    // A gap keeps even an old day on the short rule, in case WattTime fills it.
+    expect(isFresh(day, fetched("2026-10-10T00:00:00Z", full.slice(1)), t("2026-10-10T05:00:00Z"))).toBe(true);
+    expect(isFresh(day, fetched("2026-10-10T00:00:00Z", full.slice(1)), t("2026-10-10T06:00:00Z"))).toBe(false);
+    // A file written after "now" (a clock set back) is not trusted on the short rule.
+    expect(isFresh(day, fetched("2026-10-02T12:00:00Z"), t("2026-10-02T11:00:00Z"))).toBe(false);
   });
 });

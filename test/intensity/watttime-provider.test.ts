@@ -33,8 +33,7 @@ describe("WattTime provider: requests and cache", () => {
 
   it("asks once per zone for 30 days, not at all when warm, and only the new day after the window moves", async () => {
     fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES, historicalDelayMs: 50 });
-    const provider = wattTimeProvider(credentials);
-    const first = await provider.resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
+    const first = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
 
     expect(first.failures).toEqual([]);
     expect(first.requests).toEqual({ login: 1, "my-access": 1, historical: 3 });
@@ -53,27 +52,17 @@ describe("WattTime provider: requests and cache", () => {
     ]);
     expect(first.byPeriod.get("aws:us-west-1")?.size).toBe(30);
 
-    const warm = await provider.resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
+    // A new instance is a new run: only the disk cache carries over.
+    const warm = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
     expect(historicalCalls(fake)).toHaveLength(3);
-    expect(warm.requests.historical ?? 0).toBe(0);
+    expect(warm.requests).toEqual({});
     expect(warm.byPeriod).toEqual(first.byPeriod);
 
-    const moved = await provider.resolve(demands("2026-10-02"), context(fake.url, cacheDir, "2026-11-06T09:00:00Z"));
-    expect(moved.requests.historical).toBe(3);
+    const moved = await wattTimeProvider(credentials).resolve(demands("2026-10-02"), context(fake.url, cacheDir, "2026-11-06T09:00:00Z"));
+    expect(moved.requests).toEqual({ login: 1, "my-access": 1, historical: 3 });
     for (const r of historicalCalls(fake).slice(3)) {
       expect([r.query.get("start"), r.query.get("end")]).toEqual(["2026-10-31T00:00:00.000Z", "2026-11-01T00:00:00.000Z"]);
     }
-  });
-
-  it("asks again next run for days too recent to cache", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [] });
-    const provider = wattTimeProvider(credentials);
-    const ds = [demand("aws", "us-west-1", days("2026-10-01", 30))];
-    // 2026-10-30 ended 34 h before now: revised values may still come, so it is not cached.
-    await provider.resolve(ds, context(fake.url, cacheDir, "2026-11-01T10:00:00Z"));
-    await provider.resolve(ds, context(fake.url, cacheDir, "2026-11-01T10:00:00Z"));
-    const again = historicalCalls(fake)[1]!;
-    expect([again.query.get("start"), again.query.get("end")]).toEqual(["2026-10-30T00:00:00.000Z", "2026-10-31T00:00:00.000Z"]);
   });
 
   it("bypasses the cache when cacheDir is null", async () => {
@@ -88,7 +77,9 @@ describe("WattTime provider: requests and cache", () => {
     fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES });
     await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
     const files = (await readdir(cacheDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-    expect(files.length).toBe(90);
+    // 30 days × 3 zones, and the account's my-access answer.
+    expect(files.filter((f) => f.parentPath.includes(path.join("watttime", "co2_moer"))).length).toBe(90);
+    expect(files.length).toBe(91);
     const tokens = fake.log.map((r) => /^Bearer (.+)$/.exec(r.authorization)?.[1]).filter((t): t is string => !!t);
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
     for (const f of files) {

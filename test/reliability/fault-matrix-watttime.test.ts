@@ -95,7 +95,9 @@ async function runCell(cell: Pick<WattTimeCell, "path" | "fault" | "times">) {
       env,
       cwd: dir,
     });
-    const cachedDays = existsSync(join(cache, "carbon-track")) ? readdirSync(join(cache, "carbon-track"), { recursive: true }).filter((f) => String(f).endsWith(".json")) : [];
+    // Only MOER days count: a my-access answer that succeeded is rightly cached beside them.
+    const dayFiles = join(cache, "carbon-track", "watttime", "co2_moer");
+    const cachedDays = existsSync(dayFiles) ? readdirSync(dayFiles, { recursive: true }).filter((f) => String(f).endsWith(".json")) : [];
     return { result, elapsedMs: Date.now() - started, faulted: proxy.faulted, cachedDays };
   } finally {
     await proxy.close();

@@ -16,12 +16,21 @@ export interface WattTimeClientOptions {
   abort: AbortSignal;
   /** Milliseconds since the epoch, on the run's clock (tests pin it). */
   clock: () => number;
-  /** Incremented per HTTP request sent, by endpoint name. */
-  requests: Record<string, number>;
 }
 
+/** Incremented per HTTP request sent (each attempt), by endpoint name. */
+export type RequestCounts = Record<string, number>;
+
 export interface WattTimeClient {
-  /** GET a /v3 endpoint with a bearer token; returns the parsed JSON body. */
+  /**
+   * GET a /v3 endpoint with a bearer token; returns the parsed JSON body. The requests it sends, a login it
+   * starts included, are counted in `requests`: callers sharing the client keep their counts apart.
+   */
+  getJson(path: string, params: Record<string, string>, endpoint: string, requests: RequestCounts): Promise<unknown>;
+}
+
+/** The client as one caller sees it: what it sends is counted in that caller's table, behind the shared limit. */
+export interface WattTimeCaller {
   getJson(path: string, params: Record<string, string>, endpoint: string): Promise<unknown>;
 }
 
@@ -35,8 +44,8 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
   let renewing: Promise<string> | null = null;
   let rejected: WattTimeLoginRejected | null = null;
 
-  const bump = (endpoint: string): void => {
-    opts.requests[endpoint] = (opts.requests[endpoint] ?? 0) + 1;
+  const bump = (requests: RequestCounts, endpoint: string): void => {
+    requests[endpoint] = (requests[endpoint] ?? 0) + 1;
   };
   const backoffMs = (attempt: number): number => opts.http.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random());
 
@@ -44,9 +53,9 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
    * Sends one GET and reads its whole body, retrying network faults (a connection dropped mid-body included),
    * 5xx and 429 (honouring Retry-After) up to maxAttempts in all.
    */
-  async function send(url: URL, headers: Record<string, string>, endpoint: string): Promise<Reply> {
+  async function send(url: URL, headers: Record<string, string>, endpoint: string, requests: RequestCounts): Promise<Reply> {
     for (let attempt = 1; ; attempt++) {
-      bump(endpoint);
+      bump(requests, endpoint);
       let res: Response;
       let text: string;
       try {
@@ -66,9 +75,9 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
     }
   }
 
-  async function login(): Promise<string> {
+  async function login(requests: RequestCounts): Promise<string> {
     const basic = Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString("base64");
-    const res = await send(new URL("/login", opts.baseUrl), { authorization: `Basic ${basic}` }, "login");
+    const res = await send(new URL("/login", opts.baseUrl), { authorization: `Basic ${basic}` }, "login", requests);
     // A wrong password is a 403 HTML page (sometimes 401): never retried, it would only burn the login quota.
     if (res.status === 401 || res.status === 403) {
       rejected = new WattTimeLoginRejected("login rejected");
@@ -81,26 +90,29 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
     return token.value;
   }
 
-  /** One login at a time: zones fetched in parallel share the renewal instead of each logging in. */
-  function renew(stale: string | null): Promise<string> {
+  /**
+   * One login at a time, and only when a call needs a token: calls in parallel share the renewal instead of each
+   * logging in, and a run that finds everything in the cache never logs in.
+   */
+  function renew(stale: string | null, requests: RequestCounts): Promise<string> {
     if (rejected) return Promise.reject(rejected);
     if (token && token.value !== stale && opts.clock() - token.obtainedMs < TOKEN_RENEW_AFTER_MS) return Promise.resolve(token.value);
-    renewing ??= login().finally(() => {
+    renewing ??= login(requests).finally(() => {
       renewing = null;
     });
     return renewing;
   }
 
   return {
-    async getJson(path, params, endpoint) {
+    async getJson(path, params, endpoint, requests) {
       const url = new URL(path, opts.baseUrl);
       for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-      let bearer = await renew(null);
-      let res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
+      let bearer = await renew(null, requests);
+      let res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint, requests);
       if (res.status === 401) {
         // The token expired under us: log in again, once, and repeat the call.
-        bearer = await renew(bearer);
-        res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint);
+        bearer = await renew(bearer, requests);
+        res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint, requests);
       }
       if (res.status === 403) {
         const detail = jsonMessage(res.text);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { WattTimeCallFailed, type WattTimeClient } from "./client.js";
+import { WattTimeCallFailed, type WattTimeCaller } from "./client.js";
 import { MOER_UNITS, MyAccessResponse, RegionFromLocResponse, SignalDataResponse } from "./wire.js";
 
 /** The only signal this provider reads: marginal operating emissions rate, lbs CO2/MWh. */
@@ -33,7 +33,7 @@ function parse<T extends z.ZodTypeAny>(schema: T, body: unknown, endpoint: strin
   return r.data;
 }
 
-export async function fetchPlanAccess(client: WattTimeClient): Promise<PlanAccess> {
+export async function fetchPlanAccess(client: WattTimeCaller): Promise<PlanAccess> {
   const body = parse(MyAccessResponse, await client.getJson("/v3/my-access", {}, "my-access"), "my-access");
   const access: PlanAccess = { historical: new Set(), current: new Set() };
   for (const s of body.signal_types.filter((t) => t.signal_type === SIGNAL)) {
@@ -46,7 +46,7 @@ export async function fetchPlanAccess(client: WattTimeClient): Promise<PlanAcces
   return access;
 }
 
-export async function fetchRegionFromLoc(client: WattTimeClient, latitude: number, longitude: number): Promise<string> {
+export async function fetchRegionFromLoc(client: WattTimeCaller, latitude: number, longitude: number): Promise<string> {
   const params = { latitude: String(latitude), longitude: String(longitude), signal_type: SIGNAL };
   return parse(RegionFromLocResponse, await client.getJson("/v3/region-from-loc", params, "region-from-loc"), "region-from-loc").region;
 }
@@ -65,14 +65,14 @@ function toSeries(body: SignalDataResponse, endpoint: string): MoerSeries {
  * MOER points starting in [startMs, endMs). The API treats both ends as inclusive, so the point at endMs
  * (which belongs to the next window) is dropped here.
  */
-export async function fetchHistorical(client: WattTimeClient, zone: string, startMs: number, endMs: number): Promise<MoerSeries> {
+export async function fetchHistorical(client: WattTimeCaller, zone: string, startMs: number, endMs: number): Promise<MoerSeries> {
   const params = { region: zone, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), signal_type: SIGNAL };
   const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/historical", params, "historical"), "historical"), "historical");
   return { ...series, points: series.points.filter((p) => p.startMs >= startMs && p.startMs < endMs) };
 }
 
 /** The current MOER: the first point of a zero-horizon forecast, or null when the answer holds none. */
-export async function fetchCurrent(client: WattTimeClient, zone: string): Promise<{ point: MoerPoint; periodSeconds: number } | null> {
+export async function fetchCurrent(client: WattTimeCaller, zone: string): Promise<{ point: MoerPoint; periodSeconds: number } | null> {
   const params = { region: zone, signal_type: SIGNAL, horizon_hours: "0" };
   const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/forecast", params, "forecast"), "forecast"), "forecast");
   const first = series.points[0];

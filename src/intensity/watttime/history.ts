@@ -1,5 +1,5 @@
-import type { DayCache } from "../cache.js";
-import type { WattTimeClient } from "./client.js";
+import type { CachedDay, DayCache } from "../cache.js";
+import type { WattTimeCaller } from "./client.js";
 import { fetchHistorical, type MoerPoint } from "./endpoints.js";
 import { MOER_UNITS } from "./wire.js";
 
@@ -7,25 +7,43 @@ const DAY_MS = 86_400_000;
 /** /v3/historical serves at most 32 days per request. */
 const MAX_WINDOW_DAYS = 32;
 /**
- * WattTime revises values shortly after publishing them. A day is cached only once it ended at least this long
- * ago, and only when it holds every point: a day with gaps is asked again next run, in case they were filled.
+ * WattTime revises values for a while after publishing them. A day fetched complete at least this long after it
+ * ended is kept for good: its values have settled.
  */
 const SETTLE_MS = 48 * 3_600_000;
+/**
+ * Any other day that had ended when it was fetched (recent, or with gaps) is trusted this long: revisions come
+ * within hours, so a rerun soon after reuses it, and a run later in the day asks again and gets the settled values.
+ */
+const RECENT_FRESH_MS = 6 * 3_600_000;
 
 export interface ZoneHistory {
   periodSeconds: number;
   /** Sorted by start, one per start. */
   points: MoerPoint[];
-  warnings: string[];
-  /** Days (UTC midnight, ms) served from the cache and fetched, for the verbose log. */
+  /** Days served from the cache (disk, or this run's memory) and days fetched by this call, for the verbose log. */
   cachedDays: number;
   fetchedDays: number;
 }
 
-export interface HistoryDeps {
-  client: WattTimeClient;
-  cache: DayCache | null;
-  nowMs: number;
+/** One zone-day's points; periodSeconds is null when nothing was published for it (a future day). */
+interface DayPoints {
+  periodSeconds: number | null;
+  points: MoerPoint[];
+}
+
+/** Who asked: the call's view of the client (its request counts) and where its warnings go. */
+export interface HistoryCall {
+  client: WattTimeCaller;
+  warnings: string[];
+}
+
+/**
+ * Historical MOER for one run, shared by every resolve call of a provider instance: each zone-day is read from
+ * disk or fetched once, and a call that needs a zone-day another call is already fetching waits for that request.
+ */
+export interface HistoryStore {
+  load(zone: string, days: number[], call: HistoryCall): Promise<ZoneHistory>;
 }
 
 const utcDayKey = (dayMs: number): string => new Date(dayMs).toISOString().slice(0, 10);
@@ -52,59 +70,115 @@ export function fetchWindows(missingDays: number[], maxDays = MAX_WINDOW_DAYS): 
   return windows;
 }
 
-export function isCacheable(dayMs: number, pointCount: number, periodSeconds: number, nowMs: number): boolean {
-  return dayMs + DAY_MS + SETTLE_MS <= nowMs && pointCount === DAY_MS / 1000 / periodSeconds;
+/** Whether a cached day may stand in for a request at `nowMs`: for good once settled, else for a few hours. */
+export function isFresh(dayMs: number, cached: Pick<CachedDay, "fetchedAtMs" | "periodSeconds" | "points">, nowMs: number): boolean {
+  const complete = cached.points.length === DAY_MS / 1000 / cached.periodSeconds;
+  if (complete && cached.fetchedAtMs >= dayMs + DAY_MS + SETTLE_MS) return true;
+  // A file from after `now` (a clock set back) is not trusted: asking again is always safe.
+  return nowMs >= cached.fetchedAtMs && nowMs - cached.fetchedAtMs < RECENT_FRESH_MS;
 }
 
-/** Historical MOER of one zone over the given days: from the cache where it can, one request per window otherwise. */
-export async function loadZoneHistory(zone: string, days: number[], deps: HistoryDeps): Promise<ZoneHistory> {
-  const byStart = new Map<number, number>();
-  const warnings: string[] = [];
-  let periodSeconds: number | null = null;
-  const missing: number[] = [];
-
-  for (const day of days) {
-    const hit = deps.cache ? await deps.cache.read(zone, utcDayKey(day)) : null;
-    if (hit && hit.units === MOER_UNITS) {
-      periodSeconds ??= hit.periodSeconds;
-      for (const [sec, value] of hit.points) byStart.set(sec * 1000, value);
-    } else missing.push(day);
-  }
-
-  for (const w of fetchWindows(missing)) {
-    // Nothing is published for the future; asking for it would only make the window look longer.
-    const endMs = Math.min(w.endMs, deps.nowMs);
-    if (endMs <= w.startMs) continue;
-    const series = await fetchHistorical(deps.client, zone, w.startMs, endMs);
-    periodSeconds = series.periodSeconds;
-    warnings.push(...series.warnings.map((m) => `WattTime ${zone}: ${m}`));
-    for (const p of series.points) byStart.set(p.startMs, p.lbsPerMwh);
-    if (deps.cache) await storeSettledDays(zone, series.points, series.periodSeconds, w.startMs, endMs, deps, warnings);
-  }
-
-  const points = [...byStart].map(([startMs, lbsPerMwh]) => ({ startMs, lbsPerMwh })).sort((a, b) => a.startMs - b.startMs);
-  return { periodSeconds: periodSeconds ?? 300, points, warnings, cachedDays: days.length - missing.length, fetchedDays: missing.length };
+interface Pending {
+  promise: Promise<DayPoints>;
+  resolve(value: DayPoints): void;
+  reject(err: unknown): void;
 }
 
-async function storeSettledDays(
-  zone: string,
-  points: MoerPoint[],
-  periodSeconds: number,
-  startMs: number,
-  endMs: number,
-  deps: HistoryDeps,
-  warnings: string[],
-): Promise<void> {
-  const perDay = new Map<number, [number, number][]>();
-  for (let d = startMs; d < endMs; d += DAY_MS) perDay.set(d, []);
-  for (const p of points) perDay.get(dayStart(p.startMs))?.push([Math.round(p.startMs / 1000), p.lbsPerMwh]);
-  for (const [day, dayPoints] of perDay) {
-    if (!isCacheable(day, dayPoints.length, periodSeconds, deps.nowMs)) continue;
-    try {
-      await deps.cache?.write(zone, utcDayKey(day), { units: MOER_UNITS, periodSeconds, points: dayPoints });
-    } catch (err) {
-      warnings.push(`WattTime cache: could not write ${zone} ${utcDayKey(day)} (${err instanceof Error ? err.message : String(err)})`);
-      return;
+function pending(): Pending {
+  let resolve!: (value: DayPoints) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<DayPoints>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Every waiter handles the failure itself; this only keeps a failure nobody else waits for from crashing the run.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+export function historyStore(cache: DayCache | null, nowMs: number): HistoryStore {
+  const known = new Map<string, Promise<DayPoints>>();
+
+  /** Serves the days this call took on: from disk where fresh, else one request per window. Returns how many were fetched. */
+  async function fill(zone: string, mine: Map<number, Pending>, call: HistoryCall): Promise<number> {
+    const missing: number[] = [];
+    await Promise.all(
+      [...mine].map(async ([day, slot]) => {
+        const hit = cache ? await cache.read(zone, utcDayKey(day)) : null;
+        if (hit && hit.units === MOER_UNITS && isFresh(day, hit, nowMs)) {
+          slot.resolve({ periodSeconds: hit.periodSeconds, points: hit.points.map(([sec, lbsPerMwh]) => ({ startMs: sec * 1000, lbsPerMwh })) });
+        } else missing.push(day);
+      }),
+    );
+    missing.sort((a, b) => a - b);
+    for (const w of fetchWindows(missing)) {
+      const inWindow = missing.filter((d) => d >= w.startMs && d < w.endMs);
+      // Nothing is published for the future; asking for it would only make the window look longer.
+      const endMs = Math.min(w.endMs, nowMs);
+      if (endMs <= w.startMs) {
+        for (const d of inWindow) mine.get(d)!.resolve({ periodSeconds: null, points: [] });
+        continue;
+      }
+      const series = await fetchHistorical(call.client, zone, w.startMs, endMs);
+      call.warnings.push(...series.warnings.map((m) => `WattTime ${zone}: ${m}`));
+      const perDay = new Map<number, MoerPoint[]>(inWindow.map((d) => [d, []]));
+      for (const p of series.points) perDay.get(dayStart(p.startMs))?.push(p);
+      for (const [d, points] of perDay) mine.get(d)!.resolve({ periodSeconds: series.periodSeconds, points });
+      if (cache) await storeEndedDays(cache, zone, perDay, series.periodSeconds, call.warnings);
+    }
+    return missing.length;
+  }
+
+  /** Writes the days that had ended by now; a day still running grows every five minutes and is asked again. */
+  async function storeEndedDays(store: DayCache, zone: string, perDay: Map<number, MoerPoint[]>, periodSeconds: number, warnings: string[]): Promise<void> {
+    for (const [day, points] of perDay) {
+      if (day + DAY_MS > nowMs) continue;
+      try {
+        await store.write(zone, utcDayKey(day), {
+          units: MOER_UNITS,
+          periodSeconds,
+          fetchedAtMs: nowMs,
+          points: points.map((p) => [Math.round(p.startMs / 1000), p.lbsPerMwh]),
+        });
+      } catch (err) {
+        warnings.push(`WattTime cache: could not write ${zone} ${utcDayKey(day)} (${err instanceof Error ? err.message : String(err)})`);
+        return;
+      }
     }
   }
+
+  return {
+    async load(zone, days, call) {
+      // Claim the days nobody has asked for before the first await, so two calls never both fetch one.
+      const mine = new Map<number, Pending>();
+      const all: Promise<DayPoints>[] = [];
+      for (const day of days) {
+        const key = `${zone}/${day}`;
+        let shared = known.get(key);
+        if (!shared) {
+          const slot = pending();
+          mine.set(day, slot);
+          known.set(key, slot.promise);
+          shared = slot.promise;
+        }
+        all.push(shared);
+      }
+      let fetchedDays: number;
+      try {
+        fetchedDays = await fill(zone, mine, call);
+      } catch (err) {
+        // Calls waiting for these days get the same failure instead of waiting for ever.
+        for (const slot of mine.values()) slot.reject(err);
+        throw err;
+      }
+      const byStart = new Map<number, number>();
+      let periodSeconds: number | null = null;
+      for (const day of await Promise.all(all)) {
+        periodSeconds ??= day.periodSeconds;
+        for (const p of day.points) byStart.set(p.startMs, p.lbsPerMwh);
+      }
+      const points = [...byStart].map(([startMs, lbsPerMwh]) => ({ startMs, lbsPerMwh })).sort((a, b) => a.startMs - b.startMs);
+      return { periodSeconds: periodSeconds ?? 300, points, cachedDays: days.length - fetchedDays, fetchedDays };
+    },
+  };
 }

@@ -1,24 +1,20 @@
-import { performance } from "node:perf_hooks";
-import { dayCache } from "../cache.js";
 import { addRegionFallback, emptyTable, fallbackValue } from "../static.js";
 import type { IntensityContext, IntensityTable, RegionDemand } from "../types.js";
-import { WattTimeLoginRejected, WattTimeNotInPlan, wattTimeClient, type WattTimeClient } from "./client.js";
-import { fetchPlanAccess, fetchRegionFromLoc, type PlanAccess } from "./endpoints.js";
+import { WattTimeLoginRejected, WattTimeNotInPlan } from "./client.js";
+import type { PlanAccess } from "./endpoints.js";
 import { summarise } from "./provenance.js";
+import type { CallLog, WattTimeSession } from "./session.js";
 import { resolveZone, type ZoneDeps } from "./zone.js";
 
-const DEFAULT_API_URL = "https://api.watttime.org";
-/** Zones fetched at once: fast enough for a few dozen zones, far below the API's 3,000 requests per 5 minutes. */
-const ZONE_CONCURRENCY = 3;
 const LOGIN_REJECTED = "WattTime: login rejected (check WATTTIME_USERNAME / WATTTIME_PASSWORD)";
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-export async function resolveWattTime(
-  demands: RegionDemand[],
-  ctx: IntensityContext,
-  credentials: { username: string; password: string },
-): Promise<IntensityTable> {
+/**
+ * One resolve call: a table for just these demands, built on the run's shared session (opened on first need).
+ * Nothing is sent when the cache answers everything: no login, no my-access.
+ */
+export async function resolveWattTime(demands: RegionDemand[], ctx: IntensityContext, openSession: () => WattTimeSession): Promise<IntensityTable> {
   const table = emptyTable();
   const fallAll = (list: RegionDemand[], note: string): void => {
     for (const d of list) addRegionFallback(table, d, fallbackValue(d.region, ctx.signal, note));
@@ -29,31 +25,27 @@ export async function resolveWattTime(
     return table;
   }
 
-  const started = performance.now();
-  const client = wattTimeClient({
-    baseUrl: ctx.env.WATTTIME_API_URL || DEFAULT_API_URL,
-    credentials,
-    http: ctx.http,
-    abort: ctx.abort,
-    clock: () => ctx.now.getTime() + (performance.now() - started),
+  const session = openSession();
+  const call: CallLog = {
     requests: table.requests,
-  });
-  const failOnce = (line: string): void => {
-    if (!table.failures.includes(line)) table.failures.push(line);
+    warnings: table.warnings,
+    fail: (line) => {
+      if (!table.failures.includes(line)) table.failures.push(line);
+    },
   };
 
   let access: PlanAccess;
   try {
-    access = await fetchPlanAccess(client);
+    access = await session.access(call);
   } catch (err) {
     if (ctx.abort.aborted) throw err;
     const rejected = err instanceof WattTimeLoginRejected;
-    failOnce(rejected ? LOGIN_REJECTED : `WattTime: ${reason(err)}`);
+    call.fail(rejected ? LOGIN_REJECTED : `WattTime: ${reason(err)}`);
     fallAll(demands, rejected ? "WattTime login failed" : "WattTime unavailable");
     return table;
   }
 
-  const zoneOf = await resolveZoneCodes(demands, client, ctx, failOnce);
+  const zoneOf = await resolveZoneCodes(demands, session, call, ctx);
   const byZone = new Map<string, RegionDemand[]>();
   for (const d of demands) {
     const zone = zoneOf.get(d.key)?.zone;
@@ -61,35 +53,38 @@ export async function resolveWattTime(
   }
 
   const deps: ZoneDeps = {
-    client,
     access,
-    cache: ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer") : null,
-    nowMs: ctx.now.getTime(),
+    history: (zone, days) => session.history.load(zone, days, { client: session.caller(call), warnings: table.warnings }),
+    current: (zone) => session.current(zone, call),
+    nowMs: session.nowMs,
     warnings: table.warnings,
-    fail: failOnce,
+    fail: call.fail,
     verbose: (m) => ctx.log.verbose(m),
   };
+  // Zones run side by side: the session's limiter bounds the requests in flight across every call of the run.
   const outcomes = new Map<string, Awaited<ReturnType<typeof resolveZone>> | string>();
-  await forEachLimited([...byZone], ZONE_CONCURRENCY, async ([zone, list]) => {
-    if (!access.historical.has(zone) && !access.current.has(zone)) {
-      outcomes.set(zone, "not in plan");
-      return;
-    }
-    ctx.log.progress(`WattTime: ${zone}`);
-    try {
-      outcomes.set(zone, await resolveZone(zone, list, deps));
-    } catch (err) {
-      if (ctx.abort.aborted) throw err;
-      if (err instanceof WattTimeNotInPlan) outcomes.set(zone, "not in plan");
-      else if (err instanceof WattTimeLoginRejected) {
-        failOnce(LOGIN_REJECTED);
-        outcomes.set(zone, "WattTime login failed");
-      } else {
-        failOnce(`WattTime ${zone}: ${reason(err)}`);
-        outcomes.set(zone, "WattTime request failed");
+  await Promise.all(
+    [...byZone].map(async ([zone, list]) => {
+      if (!access.historical.has(zone) && !access.current.has(zone)) {
+        outcomes.set(zone, "not in plan");
+        return;
       }
-    }
-  });
+      ctx.log.progress(`WattTime: ${zone}`);
+      try {
+        outcomes.set(zone, await resolveZone(zone, list, deps));
+      } catch (err) {
+        if (ctx.abort.aborted) throw err;
+        if (err instanceof WattTimeNotInPlan) outcomes.set(zone, "not in plan");
+        else if (err instanceof WattTimeLoginRejected) {
+          call.fail(LOGIN_REJECTED);
+          outcomes.set(zone, "WattTime login failed");
+        } else {
+          call.fail(`WattTime ${zone}: ${reason(err)}`);
+          outcomes.set(zone, "WattTime request failed");
+        }
+      }
+    }),
+  );
 
   // Assemble in the order of the demands, so the terminal lists regions the same way every run.
   for (const d of demands) {
@@ -110,45 +105,32 @@ export async function resolveWattTime(
   return table;
 }
 
-/** The WattTime zone of each region: its configured code, else looked up from its coordinates (once per place). */
+/** The WattTime zone of each region: its configured code, else looked up from its coordinates (once per place per run). */
 async function resolveZoneCodes(
   demands: RegionDemand[],
-  client: WattTimeClient,
+  session: WattTimeSession,
+  call: CallLog,
   ctx: IntensityContext,
-  failOnce: (line: string) => void,
 ): Promise<Map<string, { zone: string | null; note: string }>> {
   const out = new Map<string, { zone: string | null; note: string }>();
-  const byPlace = new Map<string, { zone: string | null; note: string }>();
-  for (const d of demands) {
-    const { wattTimeRegion, latitude, longitude } = d.region;
-    if (wattTimeRegion) out.set(d.key, { zone: wattTimeRegion, note: "" });
-    else if (latitude === null || longitude === null) out.set(d.key, { zone: null, note: "no WattTime zone or coordinates for this region" });
-    else {
-      const place = `${latitude},${longitude}`;
-      let hit = byPlace.get(place);
-      if (!hit) {
+  await Promise.all(
+    demands.map(async (d) => {
+      const { wattTimeRegion, latitude, longitude } = d.region;
+      if (wattTimeRegion) out.set(d.key, { zone: wattTimeRegion, note: "" });
+      else if (latitude === null || longitude === null) out.set(d.key, { zone: null, note: "no WattTime zone or coordinates for this region" });
+      else {
         try {
-          hit = { zone: await fetchRegionFromLoc(client, latitude, longitude), note: "" };
+          out.set(d.key, { zone: await session.zoneAt(latitude, longitude, call), note: "" });
         } catch (err) {
           if (ctx.abort.aborted) throw err;
-          if (err instanceof WattTimeNotInPlan) hit = { zone: null, note: "zone lookup not in plan" };
+          if (err instanceof WattTimeNotInPlan) out.set(d.key, { zone: null, note: "zone lookup not in plan" });
           else {
-            failOnce(err instanceof WattTimeLoginRejected ? LOGIN_REJECTED : `WattTime region-from-loc ${d.key}: ${reason(err)}`);
-            hit = { zone: null, note: "WattTime zone lookup failed" };
+            call.fail(err instanceof WattTimeLoginRejected ? LOGIN_REJECTED : `WattTime region-from-loc ${d.key}: ${reason(err)}`);
+            out.set(d.key, { zone: null, note: "WattTime zone lookup failed" });
           }
         }
-        byPlace.set(place, hit);
       }
-      out.set(d.key, hit);
-    }
-  }
+    }),
+  );
   return out;
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

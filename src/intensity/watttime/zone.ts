@@ -1,11 +1,10 @@
-import type { DayCache } from "../cache.js";
 import { fallbackValue } from "../static.js";
 import type { IntensityValue, RegionDemand } from "../types.js";
 import { lbsPerMwhToKgPerKwh } from "../units.js";
-import { WattTimeCallFailed, WattTimeNotInPlan, type WattTimeClient } from "./client.js";
-import { fetchCurrent, type MoerPoint, type PlanAccess } from "./endpoints.js";
-import { daysTouched, loadZoneHistory, type ZoneHistory } from "./history.js";
+import type { MoerPoint, PlanAccess } from "./endpoints.js";
+import { daysTouched, type ZoneHistory } from "./history.js";
 import { insaneMoers, matchPeriod, SANE_MOER_LBS_PER_MWH } from "./match.js";
+import type { CurrentOutcome } from "./session.js";
 
 const HISTORICAL = "watttime:historical";
 const CURRENT = "watttime:current";
@@ -19,10 +18,11 @@ export interface RegionValues {
 /** Per demand key. */
 export type ZoneValues = Map<string, RegionValues>;
 
+/** One resolve call's view of the run's shared WattTime state. */
 export interface ZoneDeps {
-  client: WattTimeClient;
   access: PlanAccess;
-  cache: DayCache | null;
+  history(zone: string, days: number[]): Promise<ZoneHistory>;
+  current(zone: string): Promise<CurrentOutcome>;
   nowMs: number;
   warnings: string[];
   /** Records a failed call that made the signal partial (a failures line). */
@@ -50,11 +50,8 @@ export async function resolveZone(zone: string, demands: RegionDemand[], deps: Z
   const out: ZoneValues = new Map(demands.map((d) => [d.key, { values: new Map(), expectedPoints: 0, missingPoints: 0 }]));
   const fallback = (s: Slot, note: string): IntensityValue => fallbackValue(regionOf.get(s.key)!, "marginal", note);
 
-  const history: ZoneHistory | null = deps.access.historical.has(zone)
-    ? await loadZoneHistory(zone, daysTouched(slots), { client: deps.client, cache: deps.cache, nowMs: deps.nowMs })
-    : null;
+  const history = deps.access.historical.has(zone) ? await deps.history(zone, daysTouched(slots)) : null;
   if (history) {
-    deps.warnings.push(...history.warnings);
     warnInsane(zone, history.points, deps.warnings);
     deps.verbose(`WattTime ${zone}: ${history.cachedDays} day(s) from cache, ${history.fetchedDays} fetched`);
   }
@@ -86,30 +83,19 @@ export async function resolveZone(zone: string, demands: RegionDemand[], deps: Z
   }
 
   if (wantsCurrent.length > 0) {
-    const current = await currentOrReason(zone, deps);
-    if (typeof current !== "string") warnInsane(zone, [current.point], deps.warnings);
+    const current = await deps.current(zone);
+    if ("point" in current) warnInsane(zone, [current.point], deps.warnings);
+    else if (current.failure) deps.fail(current.failure);
     for (const s of wantsCurrent) {
       out.get(s.key)!.values.set(
         s.start,
-        typeof current === "string"
-          ? fallback(s, `not yet published; ${current}`)
+        !("point" in current)
+          ? fallback(s, `not yet published; ${current.reason}`)
           : { kgPerKwh: lbsPerMwhToKgPerKwh(current.point.lbsPerMwh), signal: "marginal", source: CURRENT, note: "not yet published: current value" },
       );
     }
   }
   return out;
-}
-
-/** The current MOER, or why there is none: a failed forecast call must not throw away the zone's history. */
-async function currentOrReason(zone: string, deps: ZoneDeps): Promise<{ point: MoerPoint } | string> {
-  try {
-    return (await fetchCurrent(deps.client, zone)) ?? "no current value";
-  } catch (err) {
-    if (err instanceof WattTimeNotInPlan) return "current value not in plan";
-    if (!(err instanceof WattTimeCallFailed)) throw err;
-    deps.fail(`WattTime ${zone}: ${err.message}`);
-    return "current value unavailable";
-  }
 }
 
 function warnInsane(zone: string, points: MoerPoint[], warnings: string[]): void {
