@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
 import { estimate } from "../calc/estimate.js";
 import { defaultSuggestionLimits, suggest, topPlans } from "../calc/suggestions.js";
@@ -62,10 +62,19 @@ function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv)
 
 function checkOutDir(opts: CliOptions, cwd: string): string {
   const dir = resolve(cwd, opts.outDir);
-  try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${opts.outDir} exists and is not a directory`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
+  // The nearest part of the path that exists must be a directory, or --out cannot be created.
+  for (let part = dir; ; part = dirname(part)) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(part).isDirectory();
+    } catch {
+      if (dirname(part) === part) break;
+      continue;
+    }
+    if (!isDirectory) {
+      throw new UsageError(part === dir ? `--out ${opts.outDir} exists and is not a directory` : `--out ${opts.outDir} cannot be created: ${part} is a file`);
+    }
+    break;
   }
   return dir;
 }

@@ -36,7 +36,7 @@ export const UserConfig = z
     catalog: CatalogOverride.optional(),
     regions: RegionsOverride.optional(),
     /** Extra regions where a type is offered (provider → type → regions). */
-    availability: z.record(z.enum(["aws", "azure", "gcp"]), z.record(z.string(), z.array(z.string()))).optional(),
+    availability: z.record(z.enum(["aws", "azure", "gcp"]), z.record(z.string(), z.array(z.string().min(1, "a region code")))).optional(),
   })
   .strict();
 export type UserConfig = z.infer<typeof UserConfig>;

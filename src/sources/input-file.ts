@@ -17,6 +17,9 @@ function fail(file: string, line: number, message: string): never {
 function text(file: string, line: number, row: Record<string, string>, col: string): string {
   const v = row[col]?.trim() ?? "";
   if (v === "") fail(file, line, `${col} is empty`);
+  // The decoder turns bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) into U+FFFD: refuse them rather
+  // than carry a mangled name into the reports, or guess an encoding.
+  if (v.includes("\uFFFD")) fail(file, line, `${col} is not UTF-8 text: save the file as UTF-8 (in Excel, "CSV UTF-8")`);
   return v;
 }
 

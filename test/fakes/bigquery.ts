@@ -61,6 +61,8 @@ export interface BigQueryFake {
   calls: RecordedCall[];
   /** Problems found in the SQL or parameters of each jobs.query call (empty when it was right). */
   sqlProblems: string[][];
+  /** Requests left unanswered (status 0) whose connection the client has not closed yet. */
+  readonly hungOpen: number;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,11 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   let incomplete = opts.incompleteAnswers ?? 0;
   let jobs = 0;
   const jobRows = new Map<string, AggregateFixture["rows"]>();
+  const hung = new Set<IncomingMessage["socket"]>();
+  const hang = (req: IncomingMessage): void => {
+    hung.add(req.socket);
+    req.socket.once("close", () => hung.delete(req.socket));
+  };
 
   const page = (jobId: string, projectId: string, offset: number): Record<string, unknown> => {
     const rows = jobRows.get(jobId) ?? [];
@@ -183,7 +190,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         sqlProblems.push(problems);
         if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
         const injected = takeError("query");
-        if (injected?.status === 0) return;
+        if (injected?.status === 0) return hang(req);
         if (injected) return sendError(res, injected.status, injected.reason, injected.message);
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
@@ -197,6 +204,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
       const results = path.match(/^\/projects\/([^/]+)\/queries\/([^/]+)$/);
       if (req.method === "GET" && results?.[1] && results[2]) {
         const injected = takeError("getQueryResults");
+        if (injected?.status === 0) return hang(req);
         if (injected) return sendError(res, injected.status, injected.reason, injected.message);
         if (!jobRows.has(results[2])) return sendError(res, 404, "notFound", `Not found: Job ${results[1]}:${results[2]}`);
         if (incomplete > 0) {
@@ -216,6 +224,9 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
     url: `http://127.0.0.1:${port}`,
     calls,
     sqlProblems,
+    get hungOpen() {
+      return hung.size;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

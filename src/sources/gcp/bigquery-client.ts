@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
 import { z } from "zod";
 import { ProviderError } from "../../errors.js";
 import type { HttpPolicy } from "../types.js";
-import { BigQueryTimeout } from "./errors.js";
+import { CallAttempts } from "./attempts.js";
+import { isTransientBigQueryError } from "./errors.js";
 
 /** A query job that is still running after this long is given up (its id is named so it can be inspected). */
 export const QUERY_DEADLINE_MS = 5 * 60_000;
@@ -12,53 +14,23 @@ export interface ClientOptions {
   jobProject: string;
   location: string | undefined;
   env: NodeJS.ProcessEnv;
-  http: HttpPolicy;
 }
 
 /**
  * The client reads Application Default Credentials; the two variables it would read from the process
  * environment are passed from the run's environment instead, so a caller controls them:
  * BIGQUERY_EMULATOR_HOST (another host, as for tests) and GOOGLE_APPLICATION_CREDENTIALS.
- * Retries stay on (the library retries rateLimitExceeded and 5xx); the HttpPolicy paces and bounds them.
+ * The library's own retries are off: it cannot bound an attempt in time (node-fetch 3 ignores the timeout it
+ * passes, googleapis/google-cloud-node#7998), so runQuery repeats calls itself (CallAttempts), each attempt
+ * bounded, paced and counted by the HttpPolicy.
  */
 export function createBigQueryClient(opts: ClientOptions): BigQuery {
-  const maxRetries = Math.max(0, opts.http.maxAttempts - 1);
-  const client = new BigQuery({
+  return new BigQuery({
     projectId: opts.jobProject,
     location: opts.location,
     apiEndpoint: opts.env.BIGQUERY_EMULATOR_HOST || undefined,
     keyFilename: opts.env.GOOGLE_APPLICATION_CREDENTIALS || undefined,
-    retryOptions: {
-      autoRetry: maxRetries > 0,
-      maxRetries,
-      retryDelayMultiplier: 2,
-      // retry-request counts this in seconds.
-      maxRetryDelay: (opts.http.retryBaseMs * 2 ** maxRetries) / 1000,
-    },
-  });
-  // The service's per-request timeout (missing from the constructor's type). Its transport, teeny-request on
-  // node-fetch 3, drops the option today (googleapis/google-cloud-node#7998), so each call is also bounded below.
-  client.timeout = opts.http.timeoutMs;
-  return client;
-}
-
-/**
- * One client call (which may retry inside) may take the policy's timeout once per attempt. Past that, or when
- * the run is interrupted, it is abandoned: the library offers no way to cancel it.
- */
-function bounded<T>(call: Promise<T>, http: HttpPolicy, signal: AbortSignal): Promise<T> {
-  const limitMs = http.timeoutMs * Math.max(1, http.maxAttempts);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BigQueryTimeout(limitMs)), limitMs);
-    onAbort = () => reject(new ProviderError("gcp", "interrupted"));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  return Promise.race([call, stop]).finally(() => {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener("abort", onAbort);
+    retryOptions: { autoRetry: false, maxRetries: 0 },
   });
 }
 
@@ -98,10 +70,24 @@ function methodOf(uri: string): string {
   return "other";
 }
 
+/** Pins jobs.query's requestId, which the library draws afresh for every call, so a repeated call is the same query. */
+function pinRequestId(requestId: string): Interceptor {
+  return {
+    request(reqOpts) {
+      const json = "json" in reqOpts ? (reqOpts.json as Record<string, unknown> | undefined) : undefined;
+      if (json && typeof json === "object" && "requestId" in json) json.requestId = requestId;
+      return reqOpts as ReturnType<Interceptor["request"]>;
+    },
+  };
+}
+
 /**
  * Runs one query through the jobs.query fast path, then polls getQueryResults while the job runs and
  * follows pageToken until the last page. Pages are walked here rather than by the library so that the
  * answer's statistics (bytes processed) stay visible, and so an interrupted run stops between pages.
+ * Every call is bounded by the policy's timeout and repeated when it failed transiently: jobs.query carries
+ * one requestId on every attempt, so BigQuery answers a repeat with the job it already started; polls and
+ * pages are reads.
  */
 export async function runQuery(client: BigQuery, request: QueryRequest, http: HttpPolicy, signal: AbortSignal): Promise<QueryRun> {
   const requests: Record<string, number> = {};
@@ -112,7 +98,16 @@ export async function runQuery(client: BigQuery, request: QueryRequest, http: Ht
       return reqOpts as ReturnType<Interceptor["request"]>;
     },
   };
-  client.interceptors.push(countRequests);
+  client.interceptors.push(countRequests, pinRequestId(randomUUID()));
+  const attempts = new CallAttempts({ http, signal, isTransient: isTransientBigQueryError, owns: (path) => methodOf(path) !== "other" });
+  try {
+    return await walkPages(client, request, attempts, requests);
+  } finally {
+    attempts.close();
+  }
+}
+
+async function walkPages(client: BigQuery, request: QueryRequest, attempts: CallAttempts, requests: Record<string, number>): Promise<QueryRun> {
   const deadline = Date.now() + QUERY_DEADLINE_MS;
   const rows: unknown[] = [];
   const run: QueryRun = { rows, jobId: undefined, bytesProcessed: undefined, bytesBilled: undefined, cacheHit: false, requests };
@@ -120,7 +115,7 @@ export async function runQuery(client: BigQuery, request: QueryRequest, http: Ht
   // A plain string with `types: {x: "DATE"}` is sent without its value: the client wants its own date objects.
   const params = Object.fromEntries(Object.entries(request.dateParams).map(([name, day]) => [name, BigQuery.date(day)]));
   const query = { query: request.sql, params, maximumBytesBilled: String(request.maximumBytesBilled), location: request.location };
-  let page = (await bounded(client.query(query, { autoPaginate: false }), http, signal)) as unknown as QueryRowsResponse;
+  let page = (await attempts.run(() => client.query(query, { autoPaginate: false }))) as unknown as QueryRowsResponse;
   for (;;) {
     const [pageRows, next, raw] = page;
     rows.push(...pageRows);
@@ -134,11 +129,11 @@ export async function runQuery(client: BigQuery, request: QueryRequest, http: Ht
       if (cacheHit !== undefined) run.cacheHit = cacheHit;
     }
     if (!next) return run;
-    if (signal.aborted) throw new ProviderError("gcp", "interrupted");
     if (Date.now() > deadline) {
       throw new ProviderError("gcp", `query job ${run.jobId ?? "(unknown id)"} was still running after ${QUERY_DEADLINE_MS / 60_000} minutes`);
     }
-    if (!next.job) throw new ProviderError("gcp", "BigQuery answered without a job reference to poll");
-    page = await bounded(next.job.getQueryResults(next), http, signal);
+    const job = next.job;
+    if (!job) throw new ProviderError("gcp", "BigQuery answered without a job reference to poll");
+    page = await attempts.run(() => job.getQueryResults(next));
   }
 }

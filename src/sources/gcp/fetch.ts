@@ -24,7 +24,7 @@ export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
   const query = buildGpuUsageQuery(tableName, ctx.window);
 
   ctx.log.progress(`gcp: querying ${tableName}`);
-  const client = createBigQueryClient({ jobProject, location, env: ctx.env, http: ctx.http });
+  const client = createBigQueryClient({ jobProject, location, env: ctx.env });
   const run = await runQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal).catch((error: unknown) => {
     throw explainBigQueryError(error, { table: tableName, jobProject, maximumBytesBilled });
   });

@@ -168,13 +168,51 @@ describe("gcp source failures", () => {
     expect(fake.calls.filter((c) => c.path !== "/token")).toHaveLength(injected.on === "query" ? 1 : 2);
   });
 
-  it("bounds a call that never answers by the policy's timeout", async () => {
+  const hangs = (on: "query" | "getQueryResults", times: number) => ({ on, status: 0, reason: "", message: "", times });
+  const requestIds = (f: BigQueryFake) => f.calls.filter((c) => c.method === "POST" && c.path.endsWith("/queries")).map((c) => c.body?.requestId);
+
+  it("repeats a call that hung, with the same requestId, and cuts the abandoned request off", async () => {
+    const { fake, env } = await start({ errors: [hangs("query", 1)] });
     const started = Date.now();
-    const { error } = await failWith([{ on: "query", status: 0, reason: "", message: "", times: 99 }], { timeoutMs: 300, retryBaseMs: 10, maxAttempts: 2 });
+    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 300, retryBaseMs: 10, maxAttempts: 3 } }));
+    expect(result.records).toEqual(expected);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const ids = requestIds(fake);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).toBe(ids[0]);
+    expect(result.requests).toEqual({ "jobs.query": 2 });
+    // The client closed the hung request's connection rather than leaving it open beside the second attempt.
+    await expect.poll(() => fake.hungOpen).toBe(0);
+  });
+
+  it("repeats a page request that hung, alone", async () => {
+    const { fake, env } = await start({ errors: [hangs("getQueryResults", 1)], pageSize: 5 });
+    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 300, retryBaseMs: 10, maxAttempts: 3 } }));
+    expect(result.records).toEqual(expected);
+    expect(requestIds(fake)).toHaveLength(1);
+    // Page 2 twice (the first attempt hung), then page 3.
+    expect(result.requests).toEqual({ "jobs.query": 1, "jobs.getQueryResults": 3 });
+    await expect.poll(() => fake.hungOpen).toBe(0);
+  });
+
+  it("reports a call that never answers after the policy's attempts, leaving no request open", async () => {
+    const started = Date.now();
+    const { fake, error } = await failWith([hangs("query", 99)], { timeoutMs: 300, retryBaseMs: 10, maxAttempts: 2 });
     expect(error).toBeInstanceOf(ProviderError);
-    // 300 ms for each of the 2 attempts the policy allows.
-    expect((error as Error).message).toBe("gcp: BigQuery did not answer within 600 ms");
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect((error as Error).message).toBe("gcp: BigQuery did not answer within 300 ms, after 2 attempts");
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(queryCalls(fake)).toBe(2);
+    await expect.poll(() => fake.hungOpen).toBe(0);
+  });
+
+  it("stops waiting and cuts the request off when the run is interrupted mid-call", async () => {
+    const { fake, env } = await start({ errors: [hangs("query", 1)] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await expect(gcpSource.fetch(gcpContext(env, { signal: controller.signal }))).rejects.toThrow("gcp: interrupted");
+    expect(queryCalls(fake)).toBe(1);
+    await expect.poll(() => fake.hungOpen).toBe(0);
   });
 
   it("stops when the run is interrupted", async () => {
