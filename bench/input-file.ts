@@ -8,6 +8,7 @@ import type { UsageRecord } from "../src/schema.js";
 
 export interface InputRun {
   rows: number;
+  format: "csv" | "table";
   wallMs: number;
   rowsPerSecond: number;
   maxRssBytes: number;
@@ -49,5 +50,5 @@ export async function runInput(rows: number, format: "csv" | "table"): Promise<I
   rmSync(out, { recursive: true, force: true });
   rmSync(file, { force: true });
   if (r.code !== 0) throw new Error(`--input ${rows} rows exited ${r.code}: ${r.stderr.slice(0, 500)}`);
-  return { rows, wallMs: r.wallMs, rowsPerSecond: rows / (r.wallMs / 1000), maxRssBytes: r.peak.maxRssBytes, maxHeapUsedBytes: r.peak.maxHeapUsedBytes };
+  return { rows, format, wallMs: r.wallMs, rowsPerSecond: rows / (r.wallMs / 1000), maxRssBytes: r.peak.maxRssBytes, maxHeapUsedBytes: r.peak.maxHeapUsedBytes };
 }

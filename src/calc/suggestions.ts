@@ -3,12 +3,14 @@ import type { RegionEntry, Regions } from "../config/regions.js";
 import { fallbackValue } from "../intensity/static.js";
 import type { IntensityTable, IntensityValue, Period, RegionDemand } from "../intensity/types.js";
 import type { CarbonRecord, IntensitySignal } from "../schema.js";
+import { emitterPeriods } from "./emitter-periods.js";
 import type { Group } from "./summary.js";
 
 /**
  * Cleaner-region suggestions, in two pure steps around the intensity stage:
- * `planSuggestions` picks the largest emitters and a few candidate regions for each (so the intensity stage can be
- * asked for exactly those regions over the emitters' own periods); `suggest` then prices the same hours there.
+ * `planEmitters` picks the largest emitters and a few candidate regions for each (so the intensity stage can be
+ * asked for exactly those regions over the emitters' own periods); `suggestionBuilder` then prices the same hours
+ * there. `planSuggestions` and `suggest` are the same steps over a whole array of rows.
  */
 
 export interface SuggestionLimits {
@@ -20,7 +22,7 @@ export interface SuggestionLimits {
 
 export const defaultSuggestionLimits: SuggestionLimits = { emitters: 3, candidatesPerEmitter: 3 };
 
-type EmitterKey = { provider: string; region: string; instanceType: string };
+export type EmitterKey = { provider: string; region: string; instanceType: string };
 
 export interface SuggestionPlan {
   emitter: EmitterKey;
@@ -32,14 +34,20 @@ export interface SuggestionPlan {
   periods: Period[];
 }
 
-export interface PlanInput {
-  records: readonly CarbonRecord[];
+export interface EmitterPlanInput {
   /** Groups largest first, as `summarize` returns them. */
   groups: readonly Group<EmitterKey>[];
+  /** The periods of a group's rows whose power is known: see `emitterPeriods`. */
+  periodsOf: (emitter: EmitterKey) => Period[];
   availability: Availability;
   regions: Regions;
   signal: IntensitySignal;
   limits: SuggestionLimits;
+}
+
+export interface PlanInput extends Omit<EmitterPlanInput, "periodsOf"> {
+  /** The rows the groups were summed from. */
+  records: readonly CarbonRecord[];
 }
 
 /** PUE × annual figure of the run's signal type: the only yardstick known before intensity is resolved. */
@@ -47,7 +55,8 @@ const annualKgPerItKwh = (r: RegionEntry, signal: IntensitySignal): number => r.
 
 const sameGroup = (r: CarbonRecord, k: EmitterKey): boolean => r.provider === k.provider && r.region === k.region && r.instanceType === k.instanceType;
 
-export function planSuggestions(input: PlanInput): SuggestionPlan[] {
+/** Picks the largest emitters with cleaner candidate regions; needs only the groups and their periods. */
+export function planEmitters(input: EmitterPlanInput): SuggestionPlan[] {
   const { regions, signal, limits } = input;
   const plans: SuggestionPlan[] = [];
   for (const g of input.groups) {
@@ -66,11 +75,16 @@ export function planSuggestions(input: PlanInput): SuggestionPlan[] {
       .sort((a, b) => annualKgPerItKwh(a, signal) - annualKgPerItKwh(b, signal) || a.region.localeCompare(b.region))
       .slice(0, limits.candidatesPerEmitter);
     if (candidates.length === 0) continue;
-    const periods = new Map<string, string>();
-    for (const r of input.records) if (sameGroup(r, g.key) && r.co2eKg !== null) periods.set(r.periodStart, r.periodEnd);
-    plans.push({ emitter: g.key, rankKg: g.totals.co2eKg, here, candidates, periods: [...periods].map(([start, end]) => ({ start, end })) });
+    plans.push({ emitter: g.key, rankKg: g.totals.co2eKg, here, candidates, periods: input.periodsOf(g.key) });
   }
   return plans;
+}
+
+/** Plans from a whole set of ranked rows: see planEmitters. */
+export function planSuggestions(input: PlanInput): SuggestionPlan[] {
+  const periods = emitterPeriods();
+  for (const r of input.records) periods.add(r);
+  return planEmitters({ ...input, periodsOf: periods.of });
 }
 
 /**
@@ -126,63 +140,95 @@ export interface SuggestInput {
   signal: IntensitySignal;
 }
 
-/** The same lookup the estimate uses: the period's value, else the region's, else its documented fallback. */
-function intensityAt(t: IntensityTable, region: RegionEntry, periodStart: string, signal: IntensitySignal): IntensityValue {
-  const key = `${region.provider}:${region.region}`;
-  return t.byPeriod.get(key)?.get(periodStart) ?? t.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region");
+/** Prices the hours of the planned emitters row by row, so a caller can stream rows through it. */
+export interface SuggestionBuilder {
+  add(r: CarbonRecord): void;
+  finish(): Suggestion[];
+}
+
+/** A candidate region with its factors looked up once, and the sums of the emitter's rows priced there. */
+interface Candidate {
+  region: RegionEntry;
+  periods: Map<string, IntensityValue> | undefined;
+  whole: IntensityValue;
+  toKg: number;
+  sources: Set<string>;
 }
 
 /**
  * Prices each emitter's hours in each candidate region: hours × power (energyKwh) × that region's PUE × that
- * region's intensity for the same period and signal type. Only candidates that would have emitted less are kept,
- * best saving first within each emitter; emitters keep the order of the plan (largest first).
+ * region's intensity for the same period and signal type (the lookup the estimate uses: the period's value, else
+ * the region's, else its documented fallback). Every sum adds the rows in the order given, so streamed and
+ * whole-array runs give the same numbers. Only candidates that would have emitted less are kept, best saving first
+ * within each emitter; emitters keep the order of the plan (largest first). Holds no rows.
  */
-export function suggest(input: SuggestInput): Suggestion[] {
-  const out: Suggestion[] = [];
-  for (const plan of input.plans) {
-    const rows = input.records.filter((r) => sameGroup(r, plan.emitter) && r.co2eKg !== null);
-    let hours = 0;
-    let energyKwh = 0;
-    let fromKg = 0;
-    for (const r of rows) {
-      hours += r.quantity;
-      energyKwh += r.energyKwh!;
-      fromKg += r.co2eKg!;
-    }
-    if (!(energyKwh > 0)) continue;
-    const found: Suggestion[] = [];
-    for (const c of plan.candidates) {
-      let toKg = 0;
-      const sources = new Set<string>();
-      for (const r of rows) {
-        const v = intensityAt(input.intensity, c, r.periodStart, input.signal);
-        toKg += r.energyKwh! * c.pue * v.kgPerKwh;
-        sources.add(v.source);
+export function suggestionBuilder(input: Omit<SuggestInput, "records">): SuggestionBuilder {
+  const { intensity, signal } = input;
+  const emitters = input.plans.map((plan) => ({
+    plan,
+    hours: 0,
+    energyKwh: 0,
+    fromKg: 0,
+    candidates: plan.candidates.map((region): Candidate => {
+      const key = `${region.provider}:${region.region}`;
+      const whole = intensity.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region");
+      return { region, periods: intensity.byPeriod.get(key), whole, toKg: 0, sources: new Set() };
+    }),
+  }));
+  return {
+    add(r) {
+      if (r.co2eKg === null) return;
+      for (const e of emitters) {
+        if (!sameGroup(r, e.plan.emitter)) continue;
+        e.hours += r.quantity;
+        e.energyKwh += r.energyKwh!;
+        e.fromKg += r.co2eKg;
+        for (const c of e.candidates) {
+          const v = c.periods?.get(r.periodStart) ?? c.whole;
+          c.toKg += r.energyKwh! * c.region.pue * v.kgPerKwh;
+          c.sources.add(v.source);
+        }
       }
-      const savingKg = fromKg - toKg;
-      if (!(savingKg > 0)) continue;
-      found.push({
-        provider: plan.emitter.provider,
-        instanceType: plan.emitter.instanceType,
-        fromRegion: plan.emitter.region,
-        toRegion: c.region,
-        toLocation: c.location,
-        hours,
-        energyKwh,
-        fromPue: plan.here.pue,
-        toPue: c.pue,
-        fromIntensityKgPerKwh: fromKg / (energyKwh * plan.here.pue),
-        toIntensityKgPerKwh: toKg / (energyKwh * c.pue),
-        fromCo2eKg: fromKg,
-        toCo2eKg: toKg,
-        savingKg,
-        savingPercent: (100 * savingKg) / fromKg,
-        signal: input.signal,
-        toIntensitySource: [...sources].sort().join(";"),
-      });
-    }
-    found.sort((a, b) => b.savingKg - a.savingKg || a.toRegion.localeCompare(b.toRegion));
-    out.push(...found);
-  }
-  return out;
+    },
+    finish() {
+      const out: Suggestion[] = [];
+      for (const { plan, hours, energyKwh, fromKg, candidates } of emitters) {
+        if (!(energyKwh > 0)) continue;
+        const found: Suggestion[] = [];
+        for (const { region: c, toKg, sources } of candidates) {
+          const savingKg = fromKg - toKg;
+          if (!(savingKg > 0)) continue;
+          found.push({
+            provider: plan.emitter.provider,
+            instanceType: plan.emitter.instanceType,
+            fromRegion: plan.emitter.region,
+            toRegion: c.region,
+            toLocation: c.location,
+            hours,
+            energyKwh,
+            fromPue: plan.here.pue,
+            toPue: c.pue,
+            fromIntensityKgPerKwh: fromKg / (energyKwh * plan.here.pue),
+            toIntensityKgPerKwh: toKg / (energyKwh * c.pue),
+            fromCo2eKg: fromKg,
+            toCo2eKg: toKg,
+            savingKg,
+            savingPercent: (100 * savingKg) / fromKg,
+            signal,
+            toIntensitySource: [...sources].sort().join(";"),
+          });
+        }
+        found.sort((a, b) => b.savingKg - a.savingKg || a.toRegion.localeCompare(b.toRegion));
+        out.push(...found);
+      }
+      return out;
+    },
+  };
+}
+
+/** Suggestions for a whole set of rows: see suggestionBuilder. */
+export function suggest(input: SuggestInput): Suggestion[] {
+  const builder = suggestionBuilder(input);
+  for (const r of input.records) builder.add(r);
+  return builder.finish();
 }

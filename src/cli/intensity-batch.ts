@@ -1,7 +1,8 @@
 import type { Availability } from "../config/availability.js";
-import { estimate } from "../calc/estimate.js";
-import { candidateDemands, defaultSuggestionLimits, planSuggestions, type SuggestionPlan } from "../calc/suggestions.js";
-import { summarize } from "../calc/summary.js";
+import { emitterPeriods } from "../calc/emitter-periods.js";
+import { createEstimator } from "../calc/estimate.js";
+import { candidateDemands, defaultSuggestionLimits, planEmitters, type SuggestionPlan } from "../calc/suggestions.js";
+import { summaryBuilder } from "../calc/summary.js";
 import { emptyTable } from "../intensity/static.js";
 import type { IntensityContext, IntensityProvider, IntensityTable, RegionDemand } from "../intensity/types.js";
 import type { IntensitySignal, ProviderId, UsageRecord } from "../schema.js";
@@ -23,20 +24,68 @@ export interface BatchDeps {
   ctx: IntensityContext;
 }
 
-/** Region → the distinct periods its rows cover: what the intensity stage must answer. */
-function usageDemands(records: readonly UsageRecord[], setup: Setup): RegionDemand[] {
-  const byRegion = new Map<string, { provider: ProviderId; region: string; periods: Map<string, string> }>();
-  for (const r of records) {
-    const key = `${r.provider}:${r.region}`;
-    let d = byRegion.get(key);
-    if (!d) byRegion.set(key, (d = { provider: r.provider, region: r.region, periods: new Map() }));
-    d.periods.set(r.periodStart, r.periodEnd);
-  }
-  return [...byRegion].map(([key, d]) => ({
-    key,
-    region: setup.regions.get(d.provider, d.region),
-    periods: [...d.periods].map(([start, end]) => ({ start, end })),
-  }));
+/** A region and the distinct periods its rows cover: what the intensity stage must answer for it. */
+type RegionPeriods = { provider: ProviderId; region: string; periods: Map<string, string> };
+
+/** What the intensity stage and the suggestion plan need from a batch of usage, gathered one row at a time. */
+export interface UsageScan {
+  add(r: UsageRecord): void;
+  resolve(): Promise<BatchIntensity>;
+}
+
+/**
+ * Per row: the region's period demand, and the row's CO2e on annual figures (no request needed) into the ranking of
+ * provider × region × type groups, with each group's periods. Holds no rows: memory is bounded by regions × periods
+ * and groups × periods in the window (period strings interned, so each distinct one is held once). `resolve` then
+ * plans suggestions for the largest emitters and resolves intensity for the usage and the candidate regions at once.
+ */
+export function usageScan(deps: BatchDeps): UsageScan {
+  const { setup, signal } = deps;
+  // Region → its distinct periods, in the order first seen (the order the intensity stage is asked in).
+  const byRegion = new Map<string, Map<string, RegionPeriods>>();
+  const regionOrder: RegionPeriods[] = [];
+  const pool = new Map<string, string>();
+  const intern = (s: string): string => {
+    const have = pool.get(s);
+    if (have !== undefined) return have;
+    pool.set(s, s);
+    return s;
+  };
+  const ranker = createEstimator({ catalog: setup.catalog, regions: setup.regions, intensity: emptyTable(), signal, gpuUtilization: deps.gpuUtilization });
+  const ranking = summaryBuilder();
+  const periods = emitterPeriods();
+  return {
+    add(r) {
+      let regionsOf = byRegion.get(r.provider);
+      if (!regionsOf) byRegion.set(r.provider, (regionsOf = new Map()));
+      let d = regionsOf.get(r.region);
+      if (!d) {
+        regionsOf.set(r.region, (d = { provider: r.provider, region: r.region, periods: new Map() }));
+        regionOrder.push(d);
+      }
+      d.periods.set(intern(r.periodStart), intern(r.periodEnd));
+      const ranked = ranker.row(r);
+      ranking.add(ranked);
+      periods.add(ranked);
+    },
+    async resolve() {
+      const demands: RegionDemand[] = regionOrder.map((d) => ({
+        key: `${d.provider}:${d.region}`,
+        region: setup.regions.get(d.provider, d.region),
+        periods: [...d.periods].map(([start, end]) => ({ start, end })),
+      }));
+      const plans = planEmitters({
+        groups: ranking.finish().byRegionInstanceType,
+        periodsOf: periods.of,
+        availability: deps.availability,
+        regions: setup.regions,
+        signal,
+        limits: defaultSuggestionLimits,
+      });
+      const table = await deps.provider.resolve(mergeDemands(demands, candidateDemands(plans)), deps.ctx);
+      return { table, plans, usedKeys: demands.map((d) => d.key) };
+    },
+  };
 }
 
 /** Usage demands plus candidate regions; a region in both is asked once, for the union of its periods. */
@@ -52,27 +101,6 @@ function mergeDemands(usage: readonly RegionDemand[], extra: readonly RegionDema
     }
   }
   return [...byKey.values()];
-}
-
-/**
- * Resolves intensity for one batch of usage (one provider's answer) as soon as it arrives, so grid lookups overlap
- * with slower providers. The batch's largest emitters are ranked on annual figures (no request needed), so their
- * candidate regions are resolved in the same call: same signal type, same periods.
- */
-export async function resolveBatch(records: readonly UsageRecord[], deps: BatchDeps): Promise<BatchIntensity> {
-  const { setup, signal } = deps;
-  const demands = usageDemands(records, setup);
-  const ranked = estimate({ records, catalog: setup.catalog, regions: setup.regions, intensity: emptyTable(), signal, gpuUtilization: deps.gpuUtilization }).records;
-  const plans = planSuggestions({
-    records: ranked,
-    groups: summarize(ranked).byRegionInstanceType,
-    availability: deps.availability,
-    regions: setup.regions,
-    signal,
-    limits: defaultSuggestionLimits,
-  });
-  const table = await deps.provider.resolve(mergeDemands(demands, candidateDemands(plans)), deps.ctx);
-  return { table, plans, usedKeys: demands.map((d) => d.key) };
 }
 
 /** One table from the tables of several batches; a region resolved twice keeps its first answer. */

@@ -1,13 +1,17 @@
 import { appendFileSync } from "node:fs";
+import { once } from "node:events";
+import { join } from "node:path";
 import { Chalk } from "chalk";
+import { copyFileAtomic, openFileAtomic, writeFileAtomic } from "../io/atomic.js";
 import type { Logger } from "../log.js";
 import { detailColumns, suggestionColumns, summaryColumns } from "../report/columns.js";
-import { toCsv } from "../report/csv.js";
-import { fileStamp, writeReportFiles } from "../report/files.js";
-import { renderJson } from "../report/json.js";
+import { csvHeader, csvLine, toCsv } from "../report/csv.js";
+import { fileStamp } from "../report/files.js";
+import { jsonHead, jsonRecord, jsonTail, type JsonHead } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import type { ReportData } from "../report/model.js";
 import { renderTables } from "../report/table.js";
+import type { CarbonRecord } from "../schema.js";
 import type { Format, Stamp } from "./options.js";
 
 export interface OutputContext {
@@ -23,37 +27,100 @@ export interface OutputContext {
   log: Logger;
 }
 
-/** The files of a table or Markdown run; the detail CSV also under a fixed name, for BI tools to point at. */
-function reportFiles(report: ReportData, now: Date, stamp: Stamp): { name: string; content: string }[] {
-  const s = fileStamp(now, stamp);
-  const detail = toCsv(detailColumns, report.records);
-  return [
-    { name: `carbon_detail${s}.csv`, content: detail },
-    { name: `carbon_summary${s}.csv`, content: toCsv(summaryColumns, report.summary.byRegionInstanceType) },
-    { name: `carbon_suggestions${s}.csv`, content: toCsv(suggestionColumns, report.suggestions) },
-    { name: "carbon_detail_latest.csv", content: detail },
-  ];
+/** Where the run's output goes, record by record, then the rest once every record is in. */
+export interface OutputWriter {
+  /** One estimated row; a promise when the writer waits for stdout to drain. */
+  record(r: CarbonRecord): void | Promise<void>;
+  /** After the last record: the rest on stdout, and the files put in place. */
+  finish(report: ReportData): Promise<void>;
+  /** After a failure: removes the detail CSV's temporary file. */
+  discard(): void;
 }
 
+/** Text gathered into chunks of about 64 KB, so a million rows make a few thousand writes, not a million. */
+function chunked(out: (text: string) => void | Promise<void>) {
+  let pending = "";
+  return {
+    add(text: string): void | Promise<void> {
+      pending += text;
+      if (pending.length < 65_536) return;
+      const full = pending;
+      pending = "";
+      return out(full);
+    },
+    flush(): void | Promise<void> {
+      const rest = pending;
+      pending = "";
+      return rest === "" ? undefined : out(rest);
+    },
+  };
+}
+
+/** Writes to stdout and, when its buffer is full, waits for it to drain: memory stays flat behind a slow reader. */
+const toStdout =
+  (stdout: NodeJS.WritableStream) =>
+  (text: string): void | Promise<void> =>
+    stdout.write(text) ? undefined : once(stdout, "drain").then(() => undefined);
+
 /**
- * Writes the run's output: data on stdout in the chosen format, the CSV files for table and Markdown runs,
- * and the Markdown summary appended to $GITHUB_STEP_SUMMARY when GitHub Actions provides one (any format).
+ * Opens the run's output before the first record is estimated: data on stdout in the chosen format, or, for table
+ * and Markdown runs, the detail CSV in a temporary file beside its final name. `finish` writes the report, then
+ * puts the files in place one by one, each atomically (the detail CSV also under a fixed name, for BI tools to
+ * point at), and appends the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides one.
  */
-export function writeOutputs(report: ReportData, ctx: OutputContext): void {
-  if (ctx.format === "csv") ctx.stdout.write(toCsv(detailColumns, report.records));
-  else if (ctx.format === "json") ctx.stdout.write(renderJson(report, {}));
-  else {
-    const text = ctx.format === "markdown" ? renderMarkdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color });
-    ctx.stdout.write(text);
-    const written = writeReportFiles(ctx.outDir!, reportFiles(report, ctx.now, ctx.stamp));
-    ctx.log.info(`wrote ${written.join(", ")}`);
-  }
-  const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
+export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
+  let count = 0;
+  const finishCommon = (report: ReportData): void => {
+    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+    if (!summaryFile) return;
     try {
       appendFileSync(summaryFile, `${renderMarkdown(report)}\n`);
     } catch (err) {
       ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+  };
+
+  if (ctx.format === "csv" || ctx.format === "json") {
+    const json = ctx.format === "json";
+    const out = chunked(toStdout(ctx.stdout));
+    void out.add(json ? jsonHead(head) : csvHeader(detailColumns));
+    return {
+      record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
+      async finish(report) {
+        if (json) await out.add(jsonTail(report, count, {}));
+        await out.flush();
+        finishCommon(report);
+      },
+      discard: () => undefined,
+    };
   }
+
+  const s = fileStamp(ctx.now, ctx.stamp);
+  const detailPath = join(ctx.outDir!, `carbon_detail${s}.csv`);
+  const detail = openFileAtomic(detailPath);
+  const out = chunked((text) => detail.write(text));
+  void out.add(csvHeader(detailColumns));
+  return {
+    record: (r) => out.add(csvLine(detailColumns, r)),
+    async finish(report) {
+      await out.flush();
+      const full = report;
+      ctx.stdout.write(ctx.format === "markdown" ? renderMarkdown(full) : renderTables(full, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
+      detail.commit();
+      const written = [detailPath];
+      for (const [name, content] of [
+        [`carbon_summary${s}.csv`, toCsv(summaryColumns, report.summary.byRegionInstanceType)],
+        [`carbon_suggestions${s}.csv`, toCsv(suggestionColumns, report.suggestions)],
+      ] as const) {
+        writeFileAtomic(join(ctx.outDir!, name), content);
+        written.push(join(ctx.outDir!, name));
+      }
+      const latest = join(ctx.outDir!, "carbon_detail_latest.csv");
+      copyFileAtomic(detailPath, latest);
+      written.push(latest);
+      ctx.log.info(`wrote ${written.join(", ")}`);
+      finishCommon(report);
+    },
+    discard: () => detail.discard(),
+  };
 }

@@ -1,26 +1,23 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
-import { estimate } from "../calc/estimate.js";
-import { defaultSuggestionLimits, suggest, topPlans } from "../calc/suggestions.js";
-import { summarize } from "../calc/summary.js";
+import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { loadAvailability } from "../config/availability.js";
 import { ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
 import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
-import type { ReportData } from "../report/model.js";
-import type { ProviderId, UsageRecord } from "../schema.js";
-import { demoUsage } from "../sources/demo.js";
-import { readInputFile } from "../sources/input-file.js";
+import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../sources/types.js";
 import { collectUsage, type Collected } from "./collect.js";
-import { mergeTables, resolveBatch, type BatchDeps, type BatchIntensity } from "./intensity-batch.js";
-import { formatDay } from "./dates.js";
+import { estimatePass, type Estimated, type UsageRows } from "./estimate-pass.js";
+import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
+import { demoLocalUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
-import { writeOutputs } from "./output.js";
+import type { ReportData } from "../report/model.js";
+import { openOutputs } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 
@@ -79,26 +76,11 @@ function checkOutDir(opts: CliOptions, cwd: string): string {
   return dir;
 }
 
-/** Keeps --input rows inside an explicitly given window, so totals match the period shown. */
-function clipToWindow(records: UsageRecord[], opts: CliOptions): { kept: UsageRecord[]; dropped: number } {
-  const from = `${opts.window.since}T00:00:00Z`;
-  const to = `${formatDay(Date.parse(`${opts.window.until}T00:00:00Z`) + 86_400_000)}T00:00:00Z`;
-  const kept = records.filter((r) => r.periodStart >= from && r.periodStart < to);
-  return { kept, dropped: records.length - kept.length };
-}
-
-/** The span of the data itself, for --input without an explicit window. */
-function dataWindow(records: readonly UsageRecord[], opts: CliOptions): CliOptions["window"] {
-  let min = records[0]!.periodStart;
-  let max = records[0]!.periodStart;
-  for (const r of records) {
-    if (r.periodStart < min) min = r.periodStart;
-    if (r.periodStart > max) max = r.periodStart;
-  }
-  const since = min.slice(0, 10);
-  const until = max.slice(0, 10);
-  const days = Math.round((Date.parse(until) - Date.parse(since)) / 86_400_000) + 1;
-  return { since, until, days, granularity: opts.window.granularity };
+/** The usage of a run, wherever it came from: rows to read (once more), and what the intensity stage made of them. */
+interface Gathered extends Omit<Collected<BatchIntensity>, "records" | "failedProviders"> {
+  rows: UsageRows;
+  window: CliOptions["window"];
+  providers: string[];
 }
 
 export async function run(deps: RunDeps): Promise<number> {
@@ -134,78 +116,85 @@ export async function run(deps: RunDeps): Promise<number> {
   };
   // The hint comes once the usage is read: a bad --input must still give exactly one line.
   let hint = intensityChoice.hint;
-  const afterEach = (records: UsageRecord[]): Promise<BatchIntensity> => {
+  const resolveScanned = (scan: UsageScan): Promise<BatchIntensity> => {
     if (hint) log.info(`note: ${hint}`);
     hint = null;
     log.progress("resolving grid intensity");
-    return resolveBatch(records, batchDeps);
+    return scan.resolve();
   };
 
-  let collected: Collected<BatchIntensity>;
-  let window = opts.window;
+  let gathered: Gathered;
   if (opts.demo || opts.inputFile) {
-    let records: UsageRecord[];
-    const warnings: string[] = [];
-    if (opts.demo) {
-      if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
-      records = demoUsage(opts.window);
-    } else {
-      records = await readInputFile(resolve(deps.cwd, opts.inputFile!));
-      if (opts.windowExplicit) {
-        const { kept, dropped } = clipToWindow(records, opts);
-        if (dropped > 0) warnings.push(`${opts.inputFile}: ${dropped} rows outside ${opts.window.since}..${opts.window.until} left out`);
-        records = kept;
-      } else if (records.length > 0) window = dataWindow(records, opts);
-    }
-    collected = { records, warnings, failures: [], failedProviders: [], requests: {}, batches: [await afterEach(records)] };
+    const scan = usageScan(batchDeps);
+    const local = opts.demo ? demoLocalUsage(opts, log, scan) : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan);
+    const { rows, window, providers: seen, warnings } = local;
+    gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
   } else {
     const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: abort.signal, http };
-    collected = await collectUsage(providers!, sourceCtx, afterEach);
+    const collected = await collectUsage(providers!, sourceCtx, (records) => {
+      const scan = usageScan(batchDeps);
+      for (const r of records) scan.add(r);
+      return resolveScanned(scan);
+    });
     if (collected.failedProviders.length === providers!.length) {
       for (const f of collected.failures) log.error(f);
       log.error("no provider answered: nothing was written");
       return ExitCode.error;
     }
+    const { warnings, failures, requests, batches } = collected;
+    gathered = { rows: () => collected.records, window: opts.window, providers: providers!, warnings, failures, requests, batches };
   }
-  const intensity = mergeTables(collected.batches.map((b) => b.table));
+  const { window } = gathered;
+  const intensity = mergeTables(gathered.batches.map((b) => b.table));
   const plans = topPlans(
-    collected.batches.flatMap((b) => b.plans),
+    gathered.batches.flatMap((b) => b.plans),
     defaultSuggestionLimits,
   );
-  const usedKeys = new Set(collected.batches.flatMap((b) => b.usedKeys));
+  const usedKeys = new Set(gathered.batches.flatMap((b) => b.usedKeys));
 
-  const estimated = estimate({
-    records: collected.records,
-    catalog: setup.catalog,
-    regions: setup.regions,
-    intensity,
-    signal: opts.signal,
-    gpuUtilization: opts.gpuUtilization,
-  });
-  const summary = summarize(estimated.records);
-  const suggestions = suggest({ records: estimated.records, plans, intensity, signal: opts.signal });
-  const budget = opts.budget
-    ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
-    : null;
-  const warnings = [...collected.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)];
-  const failures = [...collected.failures, ...intensity.failures];
-  const report: ReportData = {
-    schemaVersion: 1,
+  const head = {
+    schemaVersion: 1 as const,
     period: { since: window.since, until: window.until, days: window.days, granularity: window.granularity },
     options: {
-      source: opts.demo ? "demo" : opts.inputFile ? "input" : "providers",
-      providers: opts.demo || opts.inputFile ? [...new Set(collected.records.map((r) => r.provider))].sort() : providers!,
+      source: opts.demo ? ("demo" as const) : opts.inputFile ? ("input" as const) : ("providers" as const),
+      providers: gathered.providers,
       gpuUtilization: opts.gpuUtilization,
       signal: opts.signal,
       intensity: intensityChoice.label,
     },
-    records: estimated.records,
+  };
+  const output = openOutputs(head, {
+    format: opts.format,
+    stamp: opts.stamp,
+    outDir,
+    now: deps.now,
+    env: deps.env,
+    stdout: deps.stdout,
+    color: deps.stdout.isTTY === true && !noColor,
+    log,
+  });
+  const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
+  let estimated: Estimated;
+  try {
+    estimated = await estimatePass(gathered.rows, factors, plans, output.record);
+  } catch (err) {
+    output.discard();
+    throw err;
+  }
+  const { summary } = estimated;
+  const budget = opts.budget
+    ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
+    : null;
+  const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)];
+  const failures = [...gathered.failures, ...intensity.failures];
+  const report: ReportData = {
+    ...head,
     summary,
     // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
     provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
     warnings,
     failures,
-    suggestions,
+    suggestions: estimated.suggestions,
     budget,
   };
   for (const w of warnings) log.warn(w);
@@ -220,21 +209,16 @@ export async function run(deps: RunDeps): Promise<number> {
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);
   if (opts.verbose) {
-    for (const [id, counts] of Object.entries({ ...collected.requests, intensity: intensity.requests })) {
+    for (const [id, counts] of Object.entries({ ...gathered.requests, intensity: intensity.requests })) {
       log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
     }
   }
-
-  writeOutputs(report, {
-    format: opts.format,
-    stamp: opts.stamp,
-    outDir,
-    now: deps.now,
-    env: deps.env,
-    stdout: deps.stdout,
-    color: deps.stdout.isTTY === true && !noColor,
-    log,
-  });
+  try {
+    await output.finish(report);
+  } catch (err) {
+    output.discard();
+    throw err;
+  }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
   if (budget?.exceeded) return ExitCode.budgetExceeded;
   return failures.length > 0 ? ExitCode.partial : ExitCode.ok;

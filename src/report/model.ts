@@ -2,9 +2,12 @@ import type { BudgetStatus } from "../calc/budget.js";
 import type { Suggestion } from "../calc/suggestions.js";
 import type { Summary } from "../calc/summary.js";
 import type { RegionProvenance } from "../intensity/types.js";
-import type { CarbonRecord, IntensitySignal } from "../schema.js";
+import type { IntensitySignal } from "../schema.js";
 
-/** Everything a renderer may show. Renderers format it; they never compute new figures. */
+/**
+ * Everything a renderer may show. Renderers format it; they never compute new figures. The records themselves
+ * are not here: they are written one at a time as they are estimated, so a report of any length stays small.
+ */
 export interface ReportData {
   schemaVersion: 1;
   period: { since: string; until: string; days: number; granularity: "daily" | "hourly" };
@@ -15,7 +18,6 @@ export interface ReportData {
     signal: IntensitySignal;
     intensity: string;
   };
-  records: CarbonRecord[];
   summary: Summary;
   provenance: RegionProvenance[];
   /** Warnings shown to the user, one line each. */

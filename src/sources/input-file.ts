@@ -1,110 +1,158 @@
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { UsageError } from "../errors.js";
-import { providerIds, type ProviderId, type UsageRecord } from "../schema.js";
+import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
+import type { UsageRecord } from "../schema.js";
+import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
+import { HashSet53, keyHash } from "./row-keys.js";
 
-/** Columns of an --input CSV (docs/csv-schema.md); extra columns are ignored, so a detail CSV reads back. */
-export const inputColumns = ["provider", "account", "region", "instance_type", "unit", "quantity_hours", "period_start", "period_end", "estimated"] as const;
+/** The columns that make a row unique: two rows with the same are the same usage counted twice. */
+const keyOf = (r: UsageRecord): string[] => [r.provider, r.account, r.region, r.instanceType, r.unit, r.periodStart];
+const sameKey = (a: UsageRecord, b: UsageRecord): boolean =>
+  a.provider === b.provider && a.account === b.account && a.region === b.region && a.instanceType === b.instanceType && a.unit === b.unit && a.periodStart === b.periodStart;
 
-const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-const decimal = /^-?\d+(\.\d+)?$/;
-const maxHours = 1e7;
-
-function fail(file: string, line: number, message: string): never {
-  throw new UsageError(`${file} line ${line}: ${message}`);
+/** How to read the file from its start, and a fingerprint that changes when the file does. */
+interface Source {
+  open: () => Readable;
+  fingerprint: () => Promise<string>;
 }
 
-function text(file: string, line: number, row: Record<string, string>, col: string): string {
-  const v = row[col]?.trim() ?? "";
-  if (v === "") fail(file, line, `${col} is empty`);
-  // The decoder turns bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) into U+FFFD: refuse them rather
-  // than carry a mangled name into the reports, or guess an encoding.
-  if (v.includes("\uFFFD")) fail(file, line, `${col} is not UTF-8 text: save the file as UTF-8 (in Excel, "CSV UTF-8")`);
-  return v;
+function readError(file: string, err: unknown): UsageError {
+  if (err instanceof UsageError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR") return new UsageError(`--input ${file} cannot be read (${e.code}): check the path`);
+  return new UsageError(`${file}: not a valid CSV (${e.message.split("\n")[0]})`);
 }
 
-function instantOf(file: string, line: number, row: Record<string, string>, col: string): string {
-  const v = text(file, line, row, col);
-  if (!instant.test(v) || Number.isNaN(Date.parse(v))) fail(file, line, `${col} "${v}" is not an ISO-8601 UTC instant such as 2026-10-01T00:00:00Z`);
-  return v;
-}
-
-/** Validates one CSV row into a UsageRecord; every error names the line and the column. */
-function toRecord(file: string, line: number, row: Record<string, string>): UsageRecord {
-  const provider = text(file, line, row, "provider").toLowerCase();
-  if (!(providerIds as readonly string[]).includes(provider)) fail(file, line, `provider "${provider}" is not aws, azure or gcp`);
-  const unit = text(file, line, row, "unit");
-  if (unit !== "instance-hour" && unit !== "gpu-hour") fail(file, line, `unit "${unit}" is not instance-hour or gpu-hour`);
-  const q = text(file, line, row, "quantity_hours");
-  const quantity = decimal.test(q) ? Number(q) : NaN;
-  if (!Number.isFinite(quantity)) fail(file, line, `quantity_hours "${q}" is not a plain decimal number`);
-  if (quantity < 0) fail(file, line, `quantity_hours ${q} is negative`);
-  if (quantity > maxHours) fail(file, line, `quantity_hours ${q} is implausibly large (over ${maxHours} hours in one row)`);
-  const periodStart = instantOf(file, line, row, "period_start");
-  const periodEnd = instantOf(file, line, row, "period_end");
-  if (Date.parse(periodEnd) <= Date.parse(periodStart)) fail(file, line, `period_end ${periodEnd} is not after period_start ${periodStart}`);
-  const est = text(file, line, row, "estimated").toLowerCase();
-  if (est !== "true" && est !== "false") fail(file, line, `estimated "${est}" is not true or false`);
-  const record: UsageRecord = {
-    provider: provider as ProviderId,
-    account: text(file, line, row, "account"),
-    region: text(file, line, row, "region"),
-    instanceType: text(file, line, row, "instance_type"),
-    unit,
-    quantity,
-    periodStart,
-    periodEnd,
-    estimated: est === "true",
+/** A regular file is read again for each pass; anything else (a pipe, `<(…)`) is read once into memory. */
+async function openSource(file: string): Promise<Source> {
+  const fingerprint = async (): Promise<string> => {
+    const s = await stat(file);
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
   };
-  const cost = row.cost?.trim();
-  if (cost) {
-    if (!decimal.test(cost)) fail(file, line, `cost "${cost}" is not a plain decimal number`);
-    const currency = row.currency?.trim() ?? "";
-    if (!/^[A-Z]{3}$/.test(currency)) fail(file, line, `cost needs a three-letter currency code (currency column), got "${currency}"`);
-    record.cost = Number(cost);
-    record.currency = currency;
+  try {
+    if ((await stat(file)).isFile()) return { open: () => createReadStream(file), fingerprint };
+    const chunks: Buffer[] = [];
+    for await (const chunk of createReadStream(file)) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    return { open: () => Readable.from([data]), fingerprint: async () => "" };
+  } catch (err) {
+    throw readError(file, err);
   }
-  return record;
+}
+
+/** Reads a row's cells by the header's names (the last column of a name wins); checks the required ones are there. */
+function picker(file: string, header: readonly string[]): (cells: readonly string[]) => InputRow {
+  const names = header.map((h) => h.trim());
+  const missing = inputColumns.filter((c) => !names.includes(c));
+  if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
+  const at = rowColumns.map((c) => [c, names.lastIndexOf(c)] as const).filter(([, i]) => i >= 0);
+  return (cells) => {
+    const row: InputRow = {};
+    for (const [c, i] of at) row[c] = cells[i];
+    return row;
+  };
 }
 
 /**
- * Reads usage rows in carbon-track's normalized schema from a CSV file, streaming, and validates every row.
- * Any bad row is a UsageError (exit 2): users bring these files, and a wrong number must not pass quietly.
+ * The data rows of the CSV, in order, each with the line it ends on when `lines` is asked for (0 otherwise: line
+ * numbers cost an object per row, so they are read only to word an error).
  */
-export async function readInputFile(file: string): Promise<UsageRecord[]> {
-  const records: UsageRecord[] = [];
-  const seen = new Map<string, number>();
-  const input = createReadStream(file);
-  const parser = parse({
-    columns: (header: string[]) => {
-      const names = header.map((h) => h.trim());
-      const missing = inputColumns.filter((c) => !names.includes(c));
-      if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
-      return names;
-    },
-    bom: true,
-    skip_empty_lines: true,
-    info: true,
-  });
+async function* parseRows(file: string, source: Source, lines: boolean): AsyncGenerator<{ row: InputRow; line: number }> {
+  const input = source.open();
+  const parser = parse({ bom: true, skip_empty_lines: true, info: lines });
   // pipe() does not forward a read error (a missing file) to the parser: do it, so the loop below sees it.
   input.on("error", (err) => parser.destroy(err));
   input.pipe(parser);
+  let pick: ((cells: readonly string[]) => InputRow) | null = null;
   try {
-    for await (const { record: row, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      const line = info.lines;
-      const r = toRecord(file, line, row);
-      const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}\u0000${r.unit}\u0000${r.periodStart}`;
-      const first = seen.get(key);
-      if (first !== undefined) fail(file, line, `duplicates line ${first} (same provider, account, region, instance type, unit and period)`);
-      seen.set(key, line);
-      records.push(r);
+    for await (const out of parser as AsyncIterable<string[] | { record: string[]; info: { lines: number } }>) {
+      const [cells, line] = lines ? [(out as { record: string[] }).record, (out as { info: { lines: number } }).info.lines] : [out as string[], 0];
+      if (pick) yield { row: pick(cells), line };
+      else pick = picker(file, cells);
     }
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const e = err as NodeJS.ErrnoException & { code?: string };
-    if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR") throw new UsageError(`--input ${file} cannot be read (${e.code}): check the path`);
-    throw new UsageError(`${file}: not a valid CSV (${e.message.split("\n")[0]})`);
+    throw readError(file, err);
+  } finally {
+    input.destroy();
   }
-  if (records.length === 0) throw new UsageError(`${file} has no data rows: expected a header and at least one row (see docs/csv-schema.md)`);
-  return records;
+}
+
+/** Reads the rows again with their line numbers, up to data row `index` (0-based), visiting each. */
+async function visitWithLines(file: string, source: Source, index: number, visit: (row: InputRow, line: number, i: number) => void): Promise<void> {
+  let i = 0;
+  for await (const { row, line } of parseRows(file, source, true)) {
+    visit(row, line, i);
+    if (i++ === index) return;
+  }
+}
+
+/** A bad row, worded with its line: the file is read again up to it, since the first pass keeps no line numbers. */
+async function located(file: string, source: Source, index: number, err: unknown): Promise<unknown> {
+  if (!(err instanceof RowError)) return err;
+  let at = 0;
+  await visitWithLines(file, source, index, (_row, line) => (at = line));
+  return new UsageError(`${file} line ${at}: ${err.message}`);
+}
+
+/** When row `index` repeats the key of an earlier row (not only its hash), the error that says which. */
+async function duplicateOf(file: string, source: Source, index: number, r: UsageRecord): Promise<UsageError | null> {
+  let first = 0;
+  let line = 0;
+  await visitWithLines(file, source, index, (row, at, i) => {
+    if (i === index) line = at;
+    else if (first === 0 && sameKey(toRecord(row), r)) first = at;
+  });
+  return first === 0 ? null : new UsageError(`${file} line ${line}: duplicates line ${first} (same provider, account, region, instance type, unit and period)`);
+}
+
+/** Usage rows that can be read more than once, without being held. */
+export interface InputRows {
+  count: number;
+  /** Reads and converts the rows again, in file order; fails (exit 1) if the file changed since it was checked. */
+  rows: () => AsyncIterable<UsageRecord>;
+}
+
+/**
+ * Reads usage rows in carbon-track's normalized schema from a CSV file, streaming, and validates every row, handing
+ * each to `onRow`. Any bad row is a UsageError (exit 2): users bring these files, and a wrong number must not pass
+ * quietly. Nothing is kept per row but a 53-bit hash of its key (see HashSet53), so memory does not follow the file's
+ * size; `rows()` reads the file again for the next pass.
+ */
+export async function readInputFile(file: string, onRow: (r: UsageRecord) => void): Promise<InputRows> {
+  const source = await openSource(file);
+  const checked = await source.fingerprint();
+  const keys = new HashSet53();
+  let count = 0;
+  for await (const { row } of parseRows(file, source, false)) {
+    let r: UsageRecord;
+    try {
+      r = toRecord(row);
+    } catch (err) {
+      throw await located(file, source, count, err);
+    }
+    if (!keys.add(keyHash(keyOf(r)))) {
+      const duplicate = await duplicateOf(file, source, count, r);
+      if (duplicate) throw duplicate;
+    }
+    onRow(r);
+    count++;
+  }
+  if (count === 0) throw new UsageError(`${file} has no data rows: expected a header and at least one row (see docs/csv-schema.md)`);
+  const changed = (): CarbonTrackError => new CarbonTrackError(`${file} changed while it was being read: nothing more was written; run again`, ExitCode.error);
+  async function* rows(): AsyncGenerator<UsageRecord> {
+    let n = 0;
+    try {
+      for await (const { row } of parseRows(file, source, false)) {
+        yield toRecord(row);
+        n++;
+      }
+    } catch (err) {
+      if (err instanceof UsageError || err instanceof RowError) throw changed();
+      throw err;
+    }
+    if (n !== count || (await source.fingerprint()) !== checked) throw changed();
+  }
+  return { count, rows };
 }

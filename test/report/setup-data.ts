@@ -63,7 +63,6 @@ export async function reportFrom(records: UsageRecord[], extra: Partial<ReportDa
     schemaVersion: 1,
     period: { since: days[0]!, until: days.at(-1)!, days: days.length, granularity: "daily" },
     options: { source: "input", providers: [...new Set(records.map((r) => r.provider))].sort(), gpuUtilization: 0.5, signal: "marginal", intensity: "static" },
-    records: estimated.records,
     summary: summarize(estimated.records),
     provenance: intensity.provenance,
     warnings: [],

@@ -1,0 +1,36 @@
+import { createEstimator, type EstimateWarning, type EstimatorInput } from "../calc/estimate.js";
+import { suggestionBuilder, type Suggestion, type SuggestionPlan } from "../calc/suggestions.js";
+import { summaryBuilder, type Summary } from "../calc/summary.js";
+import type { CarbonRecord, UsageRecord } from "../schema.js";
+
+/** Usage rows that can be read more than once: an array in memory, or an --input file read again. */
+export type UsageRows = () => Iterable<UsageRecord> | AsyncIterable<UsageRecord>;
+
+export interface Estimated {
+  summary: Summary;
+  suggestions: Suggestion[];
+  warnings: EstimateWarning[];
+}
+
+/**
+ * Estimates every row once, in order, and hands each CarbonRecord to `sink` (which writes it out) while the summary
+ * and the suggestions are summed: no record is held, so memory does not grow with the rows.
+ */
+export async function estimatePass(
+  rows: UsageRows,
+  factors: EstimatorInput,
+  plans: readonly SuggestionPlan[],
+  sink: (r: CarbonRecord) => void | Promise<void>,
+): Promise<Estimated> {
+  const estimator = createEstimator(factors);
+  const summary = summaryBuilder();
+  const suggestions = suggestionBuilder({ plans, intensity: factors.intensity, signal: factors.signal });
+  for await (const usage of rows()) {
+    const r = estimator.row(usage);
+    summary.add(r);
+    suggestions.add(r);
+    const wait = sink(r);
+    if (wait) await wait;
+  }
+  return { summary: summary.finish(), suggestions: suggestions.finish(), warnings: estimator.warnings() };
+}

@@ -1,0 +1,69 @@
+import type { Logger } from "../log.js";
+import type { ProviderId, UsageRecord } from "../schema.js";
+import { demoUsage } from "../sources/demo.js";
+import { readInputFile } from "../sources/input-file.js";
+import { formatDay } from "./dates.js";
+import type { UsageRows } from "./estimate-pass.js";
+import type { UsageScan } from "./intensity-batch.js";
+import type { CliOptions } from "./options.js";
+
+/** Usage that comes from no provider (--demo, --input), scanned for the intensity stage as it was read. */
+export interface LocalUsage {
+  rows: UsageRows;
+  window: CliOptions["window"];
+  warnings: string[];
+  providers: ProviderId[];
+  scan: UsageScan;
+}
+
+/** The span of the data itself, for --input without an explicit window. */
+function dataWindow(minStart: string, maxStart: string, opts: CliOptions): CliOptions["window"] {
+  const since = minStart.slice(0, 10);
+  const until = maxStart.slice(0, 10);
+  const days = Math.round((Date.parse(until) - Date.parse(since)) / 86_400_000) + 1;
+  return { since, until, days, granularity: opts.window.granularity };
+}
+
+/**
+ * Reads --input (every row validated before anything is created) and keeps rows inside an explicitly given window,
+ * so totals match the period shown; without one, the window is the span of the data. The rows are not held:
+ * `rows()` reads the file again.
+ */
+export async function readInputUsage(path: string, opts: CliOptions, scan: UsageScan): Promise<LocalUsage> {
+  const from = `${opts.window.since}T00:00:00Z`;
+  const to = `${formatDay(Date.parse(`${opts.window.until}T00:00:00Z`) + 86_400_000)}T00:00:00Z`;
+  const inWindow = (r: UsageRecord): boolean => !opts.windowExplicit || (r.periodStart >= from && r.periodStart < to);
+  let dropped = 0;
+  let minStart = "";
+  let maxStart = "";
+  const providers = new Set<ProviderId>();
+  const input = await readInputFile(path, (r) => {
+    if (!inWindow(r)) {
+      dropped++;
+      return;
+    }
+    if (minStart === "" || r.periodStart < minStart) minStart = r.periodStart;
+    if (r.periodStart > maxStart) maxStart = r.periodStart;
+    providers.add(r.provider);
+    scan.add(r);
+  });
+  const warnings = dropped > 0 ? [`${opts.inputFile}: ${dropped} rows outside ${opts.window.since}..${opts.window.until} left out`] : [];
+  async function* kept(): AsyncGenerator<UsageRecord> {
+    for await (const r of input.rows()) if (inWindow(r)) yield r;
+  }
+  return {
+    rows: opts.windowExplicit ? kept : input.rows,
+    window: opts.windowExplicit ? opts.window : dataWindow(minStart, maxStart, opts),
+    warnings,
+    providers: [...providers].sort(),
+    scan,
+  };
+}
+
+/** The embedded sample: a few hundred daily rows, held in memory. */
+export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): LocalUsage {
+  if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
+  const records = demoUsage(opts.window);
+  for (const r of records) scan.add(r);
+  return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
+}

@@ -1,0 +1,71 @@
+import { providerIds, type ProviderId, type UsageRecord } from "../schema.js";
+
+/** Columns of an --input CSV (docs/csv-schema.md); extra columns are ignored, so a detail CSV reads back. */
+export const inputColumns = ["provider", "account", "region", "instance_type", "unit", "quantity_hours", "period_start", "period_end", "estimated"] as const;
+/** The columns read from a row: the required ones, and the optional cost. */
+export const rowColumns = [...inputColumns, "cost", "currency"] as const;
+export type InputRow = Partial<Record<(typeof rowColumns)[number], string>>;
+
+const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const decimal = /^-?\d+(\.\d+)?$/;
+const maxHours = 1e7;
+
+/** A bad cell: the caller adds the file and line, which only it knows. */
+export class RowError extends Error {}
+
+function fail(message: string): never {
+  throw new RowError(message);
+}
+
+function text(row: InputRow, col: (typeof inputColumns)[number]): string {
+  const v = row[col]?.trim() ?? "";
+  if (v === "") fail(`${col} is empty`);
+  // The decoder turns bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) into U+FFFD: refuse them rather
+  // than carry a mangled name into the reports, or guess an encoding.
+  if (v.includes("\uFFFD")) fail(`${col} is not UTF-8 text: save the file as UTF-8 (in Excel, "CSV UTF-8")`);
+  return v;
+}
+
+function instantOf(row: InputRow, col: "period_start" | "period_end"): string {
+  const v = text(row, col);
+  if (!instant.test(v) || Number.isNaN(Date.parse(v))) fail(`${col} "${v}" is not an ISO-8601 UTC instant such as 2026-10-01T00:00:00Z`);
+  return v;
+}
+
+/** Validates one CSV row into a UsageRecord; every error names the column and what was expected. */
+export function toRecord(row: InputRow): UsageRecord {
+  const provider = text(row, "provider").toLowerCase();
+  if (!(providerIds as readonly string[]).includes(provider)) fail(`provider "${provider}" is not aws, azure or gcp`);
+  const unit = text(row, "unit");
+  if (unit !== "instance-hour" && unit !== "gpu-hour") fail(`unit "${unit}" is not instance-hour or gpu-hour`);
+  const q = text(row, "quantity_hours");
+  const quantity = decimal.test(q) ? Number(q) : NaN;
+  if (!Number.isFinite(quantity)) fail(`quantity_hours "${q}" is not a plain decimal number`);
+  if (quantity < 0) fail(`quantity_hours ${q} is negative`);
+  if (quantity > maxHours) fail(`quantity_hours ${q} is implausibly large (over ${maxHours} hours in one row)`);
+  const periodStart = instantOf(row, "period_start");
+  const periodEnd = instantOf(row, "period_end");
+  if (Date.parse(periodEnd) <= Date.parse(periodStart)) fail(`period_end ${periodEnd} is not after period_start ${periodStart}`);
+  const est = text(row, "estimated").toLowerCase();
+  if (est !== "true" && est !== "false") fail(`estimated "${est}" is not true or false`);
+  const record: UsageRecord = {
+    provider: provider as ProviderId,
+    account: text(row, "account"),
+    region: text(row, "region"),
+    instanceType: text(row, "instance_type"),
+    unit,
+    quantity,
+    periodStart,
+    periodEnd,
+    estimated: est === "true",
+  };
+  const cost = row.cost?.trim();
+  if (cost) {
+    if (!decimal.test(cost)) fail(`cost "${cost}" is not a plain decimal number`);
+    const currency = row.currency?.trim() ?? "";
+    if (!/^[A-Z]{3}$/.test(currency)) fail(`cost needs a three-letter currency code (currency column), got "${currency}"`);
+    record.cost = Number(cost);
+    record.currency = currency;
+  }
+  return record;
+}
