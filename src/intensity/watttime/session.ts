@@ -13,7 +13,7 @@ const DEFAULT_API_URL = "https://api.watttime.org";
  * 5 minutes and a run sends one per zone and 32-day window (a year over all 53 zones of regions.json is 636), so
  * the quota is never the bound: this only keeps a run from opening dozens of connections at once.
  */
-const CONCURRENCY = 5;
+export const ZONE_CONCURRENCY = 10;
 
 /** Where one resolve call's request counts, warnings and failure lines go. */
 export interface CallLog {
@@ -53,7 +53,7 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
     abort: ctx.abort,
     clock: () => nowMs + (performance.now() - started),
   });
-  const limit = limiter(CONCURRENCY);
+  const limit = limiter(ZONE_CONCURRENCY);
   const lookups = ctx.cacheDir ? lookupCache(ctx.cacheDir, { baseUrl, username: credentials.username }) : null;
   const caller = (call: CallLog): WattTimeCaller => ({
     getJson: (path, params, endpoint) => limit(() => client.getJson(path, params, endpoint, call.requests)),
