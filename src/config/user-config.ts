@@ -40,5 +40,3 @@ export const UserConfig = z
   })
   .strict();
 export type UserConfig = z.infer<typeof UserConfig>;
-
-export const emptyConfig: UserConfig = {};
