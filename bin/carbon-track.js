@@ -13,6 +13,9 @@ if (flags.includes("--version") || flags.includes("-V")) {
 } else if (flags.includes("--help") || flags.includes("-h")) {
   process.stdout.write(readFileSync(join(__dirname, "help.txt"), "utf8"));
 } else {
+  // The first Ctrl-C (or SIGTERM from a scheduler) stops requests and writes nothing; a second one kills at once.
+  const interrupt = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => interrupt.abort());
   import("../dist/cli/main.js").then(async ({ main }) => {
     process.exitCode = await main({
       argv,
@@ -21,6 +24,7 @@ if (flags.includes("--version") || flags.includes("-V")) {
       now: new Date(),
       stdout: process.stdout,
       stderr: process.stderr,
+      interrupt: interrupt.signal,
     });
     // A provider call that timed out may leave a socket the SDK cannot close (node-fetch ignores its timeout):
     // once the work is done and stdout has drained, do not let it hold the process. unref() keeps the timer

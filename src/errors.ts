@@ -5,6 +5,8 @@ export const ExitCode = {
   usage: 2,
   partial: 3,
   budgetExceeded: 4,
+  /** The shell's convention for a run stopped by SIGINT (128 + 2). */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

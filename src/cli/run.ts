@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { loadAvailability } from "../config/availability.js";
-import { ExitCode, UsageError } from "../errors.js";
+import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
 import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
@@ -28,6 +28,12 @@ export interface RunDeps {
   now: Date;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Aborted when the user interrupts the run (SIGINT, SIGTERM): requests stop and nothing is written. */
+  interrupt: AbortSignal;
+}
+
+function stopIfInterrupted(signal: AbortSignal): void {
+  if (signal.aborted) throw new CarbonTrackError("interrupted: nothing was written", ExitCode.interrupted);
 }
 
 const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
@@ -94,7 +100,6 @@ export async function run(deps: RunDeps): Promise<number> {
 
   const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor });
-  const abort = new AbortController();
   const http = httpPolicy(deps.env);
 
   const intensityProvider = await intensityChoice.load();
@@ -108,7 +113,7 @@ export async function run(deps: RunDeps): Promise<number> {
       signal: opts.signal,
       env: deps.env,
       log,
-      abort: abort.signal,
+      abort: deps.interrupt,
       cacheDir: opts.cache ? defaultCacheDir(deps.env, process.platform) : null,
       now: deps.now,
       http,
@@ -130,7 +135,7 @@ export async function run(deps: RunDeps): Promise<number> {
     const { rows, window, providers: seen, warnings } = local;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: abort.signal, http };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http };
     const collected = await collectUsage(providers!, sourceCtx, (records) => {
       const scan = usageScan(batchDeps);
       for (const r of records) scan.add(r);
@@ -144,6 +149,7 @@ export async function run(deps: RunDeps): Promise<number> {
     const { warnings, failures, requests, batches } = collected;
     gathered = { rows: () => collected.records, window: opts.window, providers: providers!, warnings, failures, requests, batches };
   }
+  stopIfInterrupted(deps.interrupt);
   const { window } = gathered;
   const intensity = mergeTables(gathered.batches.map((b) => b.table));
   const plans = topPlans(
@@ -214,6 +220,7 @@ export async function run(deps: RunDeps): Promise<number> {
     }
   }
   try {
+    stopIfInterrupted(deps.interrupt);
     await output.finish(report);
   } catch (err) {
     output.discard();

@@ -24,7 +24,7 @@ function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string }
 
 async function report(isTTY: boolean, env: NodeJS.ProcessEnv): Promise<string> {
   const stdout = sink(isTTY);
-  const code = await run({ argv: ["--demo", "7", "--out", dir, "--quiet"], env, cwd: dir, now: new Date("2026-11-26T08:00:00Z"), stdout, stderr: sink(false) });
+  const code = await run({ argv: ["--demo", "7", "--out", dir, "--quiet"], env, cwd: dir, now: new Date("2026-11-26T08:00:00Z"), stdout, stderr: sink(false), interrupt: new AbortController().signal });
   expect(code).toBe(0);
   return stdout.text();
 }
