@@ -1,6 +1,7 @@
 import type { Period } from "../intensity/types.js";
 import type { CarbonRecord } from "../schema.js";
 import type { EmitterKey } from "./suggestions.js";
+import { interner } from "./intern.js";
 
 /** Collects, row by row, the periods of each provider × region × type group (rows whose power is known). */
 export interface EmitterPeriods {
@@ -14,13 +15,7 @@ export interface EmitterPeriods {
  * than the rows. Period strings are interned, so each distinct one is held once, not once per group.
  */
 export function emitterPeriods(): EmitterPeriods {
-  const pool = new Map<string, string>();
-  const intern = (s: string): string => {
-    const have = pool.get(s);
-    if (have !== undefined) return have;
-    pool.set(s, s);
-    return s;
-  };
+  const intern = interner();
   const groups = new Map<string, Map<string, Map<string, Map<string, string>>>>();
   const periodsOfGroup = (provider: string, region: string, instanceType: string, create: boolean): Map<string, string> | undefined => {
     let regionsOf = groups.get(provider);

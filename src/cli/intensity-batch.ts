@@ -7,6 +7,7 @@ import { emptyTable } from "../intensity/static.js";
 import type { IntensityContext, IntensityProvider, IntensityTable, RegionDemand } from "../intensity/types.js";
 import type { IntensitySignal, ProviderId, UsageRecord } from "../schema.js";
 import type { Setup } from "./setup.js";
+import { interner } from "../calc/intern.js";
 
 export interface BatchIntensity {
   table: IntensityTable;
@@ -44,13 +45,7 @@ export function usageScan(deps: BatchDeps): UsageScan {
   // Region → its distinct periods, in the order first seen (the order the intensity stage is asked in).
   const byRegion = new Map<string, Map<string, RegionPeriods>>();
   const regionOrder: RegionPeriods[] = [];
-  const pool = new Map<string, string>();
-  const intern = (s: string): string => {
-    const have = pool.get(s);
-    if (have !== undefined) return have;
-    pool.set(s, s);
-    return s;
-  };
+  const intern = interner();
   const ranker = createEstimator({ catalog: setup.catalog, regions: setup.regions, intensity: emptyTable(), signal, gpuUtilization: deps.gpuUtilization });
   const ranking = summaryBuilder();
   const periods = emitterPeriods();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { ProviderId } from "../schema.js";
-import { firstIssue } from "./validate.js";
+import { byProvider, firstIssue } from "./validate.js";
 
 const Watts = z.number().finite().positive().max(5000);
 
@@ -35,9 +35,6 @@ export type InstanceSpec = z.infer<typeof InstanceSpec>;
 
 const CpuCoefficients = z.object({ wminPerVcpu: z.number().nonnegative().max(50), wmaxPerVcpu: z.number().positive().max(50) });
 const withSource = <T extends z.ZodTypeAny>(entry: T) => z.record(z.string(), z.union([entry, z.string()]));
-const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
-  z.object({ aws: z.record(z.string(), entry).default({}), azure: z.record(z.string(), entry).default({}), gcp: z.record(z.string(), entry).default({}) }).strict();
-
 export const CatalogFile = z
   .object({
     $comment: z.string().optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { IntensitySignal, ProviderId } from "../schema.js";
-import { firstIssue } from "./validate.js";
+import { byProvider, firstIssue } from "./validate.js";
 
 const Pue = z.object({ value: z.number().min(1).max(3), source: z.string().min(1), year: z.number().int().min(2000).max(2100) });
 const Fallback = z.object({
@@ -24,9 +24,6 @@ const RegionFileEntry = z
     note: z.string().optional(),
   })
   .strict();
-
-const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
-  z.object({ aws: z.record(z.string(), entry).default({}), azure: z.record(z.string(), entry).default({}), gcp: z.record(z.string(), entry).default({}) }).strict();
 
 export const RegionsFile = z
   .object({

@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
-import type { z } from "zod";
+import { z } from "zod";
 import { UsageError } from "../errors.js";
+
+/** A table keyed by provider, then by name (instance type, region): what catalog and regions files hold. */
+export const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
+  z.object({ aws: z.record(z.string(), entry).default({}), azure: z.record(z.string(), entry).default({}), gcp: z.record(z.string(), entry).default({}) }).strict();
 
 /** The first problem of a failed parse, as "key.path: message" — one line a person can act on. */
 export function firstIssue(error: z.ZodError): string {
