@@ -1,9 +1,6 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/run-cli.js";
+import { expectRefused, type BadInputCase } from "../helpers/bad-input.js";
 
 const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";
 const row = (over: Partial<Record<string, string>> = {}): string => {
@@ -23,18 +20,10 @@ const row = (over: Partial<Record<string, string>> = {}): string => {
 };
 const csv = (...lines: string[]): string => [header, ...lines].join("\n");
 
-interface Case {
-  name: string;
-  args: string[];
-  /** Files to create in the case's directory; `$DIR` in args is replaced by it. */
-  files?: Record<string, string | Buffer>;
-  message: RegExp;
-}
-
 const config = (json: unknown): Record<string, string> => ({ "c.json": JSON.stringify(json) });
 
 // Every case must exit 2 with one line on stderr that names what was wrong, and create nothing.
-const cases: Case[] = [
+const cases: BadInputCase[] = [
   { name: "days 0", args: ["0", "--demo"], message: /days 0 is out of range/ },
   { name: "days abc", args: ["abc", "--demo"], message: /days "abc" is not a whole number/ },
   { name: "days 366", args: ["366", "--demo"], message: /out of range/ },
@@ -129,20 +118,5 @@ const cases: Case[] = [
 describe("bad input: exit 2, one clear line, nothing created", () => {
   it("has at least 50 cases", () => expect(cases.length).toBeGreaterThanOrEqual(50));
 
-  it.each(cases)("$name", async (c) => {
-    const dir = mkdtempSync(join(tmpdir(), "ct-bad-"));
-    for (const [name, content] of Object.entries(c.files ?? {})) writeFileSync(join(dir, name), content);
-    const out = join(dir, "out");
-    const args = c.args.map((a) => a.replaceAll("$DIR", dir));
-    const res = await runCli(args.includes("--out") ? args : ["--out", out, ...args], { cwd: dir, env: { HOME: dir, XDG_CACHE_HOME: join(dir, "cache") } });
-    expect(res.code, res.stderr).toBe(2);
-    expect(res.stdout).toBe("");
-    const lines = res.stderr.trimEnd().split("\n");
-    expect(lines, res.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^carbon-track: /);
-    expect(lines[0]).toMatch(c.message);
-    expect(existsSync(out)).toBe(false);
-    expect(existsSync(join(dir, "output"))).toBe(false);
-    expect(existsSync(join(dir, "cache"))).toBe(false);
-  });
+  it.each(cases)("$name", expectRefused);
 });

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectRefused, type BadInputCase } from "../helpers/bad-input.js";
 import { runCli } from "../helpers/run-cli.js";
 
 /**
@@ -26,17 +27,9 @@ const instance = { gpu: "T4", gpuCount: 1, vcpus: 4, memory: 16, memoryUnit: "Gi
 const catalogInstance = (over: Record<string, unknown>) => json({ catalog: { instances: { aws: { "x9.large": { ...instance, ...over } } } } });
 const regionPue = (value: unknown) => json({ regions: { aws: { "us-east-1": { pue: { value, source: "x", year: 2024 } } } } });
 
-interface Case {
-  name: string;
-  args: string[];
-  /** Files to create in the case's directory (a trailing `/` makes a directory); `$DIR` in args is replaced by it. */
-  files?: Record<string, string | Buffer>;
-  message: RegExp;
-}
-
 const withConfig = ["--demo", "--config", "$DIR/c.json"];
 
-const cases: Case[] = [
+const cases: BadInputCase[] = [
   { name: "config in UTF-16LE whose content is wrong (it is decoded)", args: withConfig, files: { "c.json": utf16le(json({ awz: {} })) }, message: /c\.json: .*Unrecognized key.*awz/ },
   { name: "config in UTF-16BE", args: withConfig, files: { "c.json": Buffer.from([0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d]) }, message: /config file .*c\.json is not UTF-8 text: save it as UTF-8/ },
   { name: "config in UTF-16 without a BOM", args: withConfig, files: { "c.json": Buffer.from("{}", "utf16le") }, message: /config file .*c\.json is not UTF-8 text/ },
@@ -78,26 +71,6 @@ const cases: Case[] = [
     message: /--out .*f\/sub cannot be created: .*f is a file/,
   },
 ];
-
-async function expectRefused(c: Case): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "ct-bad-more-"));
-  for (const [name, content] of Object.entries(c.files ?? {})) {
-    if (name.endsWith("/")) mkdirSync(join(dir, name));
-    else writeFileSync(join(dir, name), content);
-  }
-  const out = join(dir, "out");
-  const args = c.args.map((a) => a.replaceAll("$DIR", dir));
-  const res = await runCli(args.includes("--out") ? args : ["--out", out, ...args], { cwd: dir, env: { HOME: dir, XDG_CACHE_HOME: join(dir, "cache") } });
-  expect(res.code, res.stderr).toBe(2);
-  expect(res.stdout).toBe("");
-  const lines = res.stderr.trimEnd().split("\n");
-  expect(lines, res.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^carbon-track: /);
-  expect(lines[0]).toMatch(c.message);
-  expect(existsSync(out)).toBe(false);
-  expect(existsSync(join(dir, "output"))).toBe(false);
-  expect(existsSync(join(dir, "cache"))).toBe(false);
-}
 
 describe("bad input, more: exit 2, one clear line, nothing created", () => {
   it.each(cases)("$name", expectRefused);
