@@ -104,8 +104,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     record: (r) => out.add(csvLine(detailColumns, r)),
     async finish(report) {
       await out.flush();
-      const full = report;
-      ctx.stdout.write(ctx.format === "markdown" ? renderMarkdown(full) : renderTables(full, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
+      ctx.stdout.write(ctx.format === "markdown" ? renderMarkdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
       detail.commit();
       const written = [detailPath];
       for (const [name, content] of [
