@@ -32,8 +32,8 @@ export interface RunDeps {
   interrupt: AbortSignal;
 }
 
-function stopIfInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new CarbonTrackError("interrupted: nothing was written", ExitCode.interrupted);
+function stopIfInterrupted(signal: AbortSignal, what = "nothing was written"): void {
+  if (signal.aborted) throw new CarbonTrackError(`interrupted: ${what}`, ExitCode.interrupted);
 }
 
 const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
@@ -220,7 +220,8 @@ export async function run(deps: RunDeps): Promise<number> {
     }
   }
   try {
-    stopIfInterrupted(deps.interrupt);
+    // csv and json stream to stdout as rows are estimated: by now part of the data is there.
+    stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
     await output.finish(report);
   } catch (err) {
     output.discard();
