@@ -108,7 +108,7 @@ function rebase(rows: AggregateFixture["rows"], since: string): AggregateFixture
   if (!first) return rows;
   const shiftMs = Date.parse(`${since}T00:00:00Z`) - Date.parse(`${first.slice(0, 10)}T00:00:00Z`);
   return rows.map((r) =>
-    r.period_start === null ? r : { ...r, period_start: new Date(Date.parse(r.period_start) + shiftMs).toISOString().replace(".000Z", "Z") },
+    r.period_start == null ? r : { ...r, period_start: new Date(Date.parse(r.period_start) + shiftMs).toISOString().replace(".000Z", "Z") },
   );
 }
 

@@ -1,28 +1,19 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accountKey } from "../../src/intensity/watttime/lookup-cache.js";
 import { wattTimeProvider } from "../../src/intensity/watttime/index.js";
-import { startFakeWattTime, type FakeWattTime } from "../fakes/watttime.js";
-import { context, credentials, days, demand } from "./watttime-setup.js";
+import type { FakeWattTime } from "../fakes/watttime.js";
+import { context, credentials, days, demand, wattTimeTestBed } from "./watttime-setup.js";
 
-let fake: FakeWattTime | null = null;
-let cacheDir = "";
-beforeEach(async () => {
-  cacheDir = await mkdtemp(path.join(tmpdir(), "ct-wt-cache-"));
-});
-afterEach(async () => {
-  await fake?.close();
-  fake = null;
-  await rm(cacheDir, { recursive: true, force: true });
-});
+let fake: FakeWattTime;
+const bed = wattTimeTestBed("ct-wt-cache-");
 
 const HOUR_MS = 3_600_000;
 const later = (iso: string, hours: number): string => new Date(Date.parse(iso) + hours * HOUR_MS).toISOString();
 const windowOf = (r: { query: URLSearchParams }) => [r.query.get("region"), r.query.get("start"), r.query.get("end")];
 /** Each run is a new provider instance, as each CLI run is a new process: only the disk cache carries over. */
-const run = (demands: ReturnType<typeof demand>[], now: string) => wattTimeProvider(credentials).resolve(demands, context(fake!.url, cacheDir, now));
+const run = (demands: ReturnType<typeof demand>[], now: string) => wattTimeProvider(credentials).resolve(demands, context(fake!.url, bed.cacheDir, now));
 
 describe("WattTime cache: a rerun asks nothing", () => {
   // The default window: 31 days ending yesterday; the last two are within 48 h of now, so not yet settled.
@@ -36,7 +27,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   ];
 
   it("cold: one login, one my-access, one historical per zone; warm within 6 hours: no request at all", async () => {
-    fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES });
+    fake = await bed.start({ historical: ZONES, forecast: ZONES });
     const cold = await run(demands(), NOW);
     expect(cold.requests).toEqual({ login: 1, "my-access": 1, historical: 3 });
 
@@ -50,7 +41,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   });
 
   it("after 6 hours asks again for the recent days only, in one request per zone, without my-access", async () => {
-    fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES });
+    fake = await bed.start({ historical: ZONES, forecast: ZONES });
     await run(demands(), NOW);
     const sent = fake.log.length;
 
@@ -70,7 +61,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   });
 
   it("asks my-access again after 24 hours, and only the day that moved into the window", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [] });
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [] });
     const settled = [demand("aws", "us-west-1", days("2026-10-01", 20))];
     await run(settled, NOW);
     expect((await run(settled, later(NOW, 23))).requests).toEqual({});
@@ -80,7 +71,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   });
 
   it("keeps a zone outside the plan out of every warm run, without asking", async () => {
-    fake = await startFakeWattTime(); // the free plan: CAISO_NORTH only
+    fake = await bed.start(); // the free plan: CAISO_NORTH only
     const ds = [demand("aws", "us-west-1", days("2026-10-01", 5)), demand("aws", "us-east-1", days("2026-10-01", 5))];
     await run(ds, NOW);
     const sent = fake.log.length;
@@ -93,7 +84,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   });
 
   it("asks again for the day still running, which is never cached", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [] });
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [] });
     const ds = [demand("aws", "us-west-1", days("2026-10-31", 2))];
     await run(ds, NOW);
     const again = await run(ds, later(NOW, 1));
@@ -102,7 +93,7 @@ describe("WattTime cache: a rerun asks nothing", () => {
   });
 
   it("looks a zone up from coordinates once, ever", async () => {
-    fake = await startFakeWattTime({ historical: ["AESO"], forecast: [], regionFromLoc: () => "AESO" });
+    fake = await bed.start({ historical: ["AESO"], forecast: [], regionFromLoc: () => "AESO" });
     const ds = [demand("aws", "ca-west-1", days("2026-10-01", 2))];
     await run(ds, NOW);
     const warm = await run(ds, later(NOW, 200)); // long after my-access and recent days expired
@@ -116,9 +107,9 @@ describe("WattTime cache: the my-access answer", () => {
   const NOW = "2026-11-05T09:00:00Z";
 
   it("holds zones and a time, named by a hash: never the username, the password or a token", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH", "PJM_DC"], forecast: ["CAISO_NORTH"] });
+    fake = await bed.start({ historical: ["CAISO_NORTH", "PJM_DC"], forecast: ["CAISO_NORTH"] });
     await run([demand("aws", "us-west-1", days("2026-10-01", 2))], NOW);
-    const dir = path.join(cacheDir, "watttime", "my-access");
+    const dir = path.join(bed.cacheDir, "watttime", "my-access");
     const names = await readdir(dir);
     expect(names).toEqual([`${accountKey(fake.url, credentials.username)}.json`]);
     const text = await readFile(path.join(dir, names[0]!), "utf8");
@@ -137,12 +128,12 @@ describe("WattTime cache: the my-access answer", () => {
   });
 
   it("is not shared between two accounts", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [] });
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [] });
     const ds = [demand("aws", "us-west-1", days("2026-10-01", 2)), demand("aws", "us-east-1", days("2026-10-01", 2))];
     await run(ds, NOW);
     // Another account, same cache: it gets no plan from the first one's answer, so it must log in (and is refused here).
     const other = { username: "someone-else", password: "An0ther-pass" };
-    const t = await wattTimeProvider(other).resolve(ds, context(fake.url, cacheDir, NOW));
+    const t = await wattTimeProvider(other).resolve(ds, context(fake.url, bed.cacheDir, NOW));
     expect(t.requests).toEqual({ login: 1 });
     expect(t.provenance.map((p) => p.note)).toEqual(["WattTime login failed", "WattTime login failed"]);
     expect(accountKey(fake.url, "someone-else")).not.toBe(accountKey(fake.url, credentials.username));

@@ -1,23 +1,13 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { wattTimeProvider } from "../../src/intensity/watttime/index.js";
-import { startFakeWattTime, type FakeWattTime } from "../fakes/watttime.js";
-import { context, credentials, days, demand, hours } from "./watttime-setup.js";
+import type { FakeWattTime } from "../fakes/watttime.js";
+import { context, credentials, days, demand, hours, wattTimeTestBed } from "./watttime-setup.js";
 
 const LB_KG = 0.45359237;
-let fake: FakeWattTime | null = null;
-let cacheDir = "";
-
-beforeEach(async () => {
-  cacheDir = await mkdtemp(path.join(tmpdir(), "ct-wt-"));
-});
-afterEach(async () => {
-  await fake?.close();
-  fake = null;
-  await rm(cacheDir, { recursive: true, force: true });
-});
+let fake: FakeWattTime;
+const bed = wattTimeTestBed("ct-wt-");
 
 const historicalCalls = (f: FakeWattTime) => f.log.filter((r) => r.path === "/v3/historical");
 
@@ -32,8 +22,8 @@ describe("WattTime provider: requests and cache", () => {
   ];
 
   it("asks once per zone for 30 days, not at all when warm, and only the new day after the window moves", async () => {
-    fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES, historicalDelayMs: 50 });
-    const first = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
+    fake = await bed.start({ historical: ZONES, forecast: ZONES, historicalDelayMs: 50 });
+    const first = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, bed.cacheDir, "2026-11-05T09:00:00Z"));
 
     expect(first.failures).toEqual([]);
     expect(first.requests).toEqual({ login: 1, "my-access": 1, historical: 3 });
@@ -53,20 +43,20 @@ describe("WattTime provider: requests and cache", () => {
     expect(first.byPeriod.get("aws:us-west-1")?.size).toBe(30);
 
     // A new instance is a new run: only the disk cache carries over.
-    const warm = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
+    const warm = await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, bed.cacheDir, "2026-11-05T09:00:00Z"));
     expect(historicalCalls(fake)).toHaveLength(3);
     expect(warm.requests).toEqual({});
     expect(warm.byPeriod).toEqual(first.byPeriod);
 
-    const moved = await wattTimeProvider(credentials).resolve(demands("2026-10-02"), context(fake.url, cacheDir, "2026-11-06T09:00:00Z"));
+    const moved = await wattTimeProvider(credentials).resolve(demands("2026-10-02"), context(fake.url, bed.cacheDir, "2026-11-06T09:00:00Z"));
     expect(moved.requests).toEqual({ login: 1, "my-access": 1, historical: 3 });
     for (const r of historicalCalls(fake).slice(3)) {
       expect([r.query.get("start"), r.query.get("end")]).toEqual(["2026-10-31T00:00:00.000Z", "2026-11-01T00:00:00.000Z"]);
     }
   });
 
-  it("bypasses the cache when cacheDir is null", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [] });
+  it("bypasses the cache when bed.cacheDir is null", async () => {
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [] });
     const ds = [demand("aws", "us-west-1", days("2026-10-01", 3))];
     await wattTimeProvider(credentials).resolve(ds, context(fake.url, null, "2026-11-05T00:00:00Z"));
     await wattTimeProvider(credentials).resolve(ds, context(fake.url, null, "2026-11-05T00:00:00Z"));
@@ -74,9 +64,9 @@ describe("WattTime provider: requests and cache", () => {
   });
 
   it("never writes the password or a token into the cache", async () => {
-    fake = await startFakeWattTime({ historical: ZONES, forecast: ZONES });
-    await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, cacheDir, "2026-11-05T09:00:00Z"));
-    const files = (await readdir(cacheDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    fake = await bed.start({ historical: ZONES, forecast: ZONES });
+    await wattTimeProvider(credentials).resolve(demands("2026-10-01"), context(fake.url, bed.cacheDir, "2026-11-05T09:00:00Z"));
+    const files = (await readdir(bed.cacheDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
     // 30 days × 3 zones, and the account's my-access answer.
     expect(files.filter((f) => f.parentPath.includes(path.join("watttime", "co2_moer"))).length).toBe(90);
     expect(files.length).toBe(91);
@@ -98,16 +88,16 @@ describe("WattTime provider: time matching", () => {
   };
 
   it("gives a day the mean of its points × 0.45359237 / 1000", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [], value: handMade });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 2))], context(fake.url, cacheDir, "2026-11-05T00:00:00Z"));
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [], value: handMade });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 2))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
     const v = t.byPeriod.get("aws:us-west-1")!.get("2026-10-01T00:00:00Z")!;
     expect(v).toMatchObject({ source: "watttime:historical", signal: "marginal", note: "" });
     expect(v.kgPerKwh).toBeCloseTo((520.5 * LB_KG) / 1000, 12); // 0.236094828585
   });
 
   it("gives an hour that hour's mean", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [], value: handMade });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", hours("2026-10-01T02:00:00Z", 3))], context(fake.url, cacheDir, "2026-11-05T00:00:00Z"));
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [], value: handMade });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", hours("2026-10-01T02:00:00Z", 3))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
     const byStart = t.byPeriod.get("aws:us-west-1")!;
     expect(byStart.get("2026-10-01T03:00:00Z")!.kgPerKwh).toBeCloseTo((435.5 * LB_KG) / 1000, 12); // 0.197539477135
     expect(byStart.get("2026-10-01T04:00:00Z")!.kgPerKwh).toBeCloseTo((445.5 * LB_KG) / 1000, 12);
@@ -119,8 +109,8 @@ describe("WattTime provider: time matching", () => {
       if (ms >= Date.parse("2026-10-03T00:00:00Z") && ms < Date.parse("2026-10-04T00:00:00Z")) return undefined; // a whole day
       return handMade(zone, ms);
     };
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [], value: gap });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 4))], context(fake.url, cacheDir, "2026-11-05T00:00:00Z"));
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [], value: gap });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 4))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
     const byStart = t.byPeriod.get("aws:us-west-1")!;
     expect(byStart.get("2026-10-02T00:00:00Z")).toMatchObject({ source: "watttime:historical", note: "12 of 288 points missing" });
     const empty = byStart.get("2026-10-03T00:00:00Z")!;
@@ -131,13 +121,13 @@ describe("WattTime provider: time matching", () => {
   });
 
   it("uses the current MOER only for periods after the last published point", async () => {
-    fake = await startFakeWattTime({
+    fake = await bed.start({
       historical: ["CAISO_NORTH"],
       forecast: ["CAISO_NORTH"],
       publishedUntilMs: Date.parse("2026-11-05T08:00:00Z"),
       current: { startMs: Date.parse("2026-11-05T09:00:00Z"), value: 1000 },
     });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", hours("2026-11-05T07:00:00Z", 3))], context(fake.url, cacheDir, "2026-11-05T09:30:00Z"));
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", hours("2026-11-05T07:00:00Z", 3))], context(fake.url, bed.cacheDir, "2026-11-05T09:30:00Z"));
     const byStart = t.byPeriod.get("aws:us-west-1")!;
     expect(byStart.get("2026-11-05T07:00:00Z")!.source).toBe("watttime:historical");
     expect(byStart.get("2026-11-05T08:00:00Z")).toMatchObject({ source: "watttime:current", kgPerKwh: LB_KG });
@@ -147,8 +137,8 @@ describe("WattTime provider: time matching", () => {
   });
 
   it("does not give a past day today's value when historical data is not in the plan", async () => {
-    fake = await startFakeWattTime({ historical: [], forecast: ["CAISO_NORTH"], current: { startMs: Date.parse("2026-11-05T09:00:00Z"), value: 1000 } });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 2))], context(fake.url, cacheDir, "2026-11-05T09:30:00Z"));
+    fake = await bed.start({ historical: [], forecast: ["CAISO_NORTH"], current: { startMs: Date.parse("2026-11-05T09:00:00Z"), value: 1000 } });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 2))], context(fake.url, bed.cacheDir, "2026-11-05T09:30:00Z"));
     const v = t.byPeriod.get("aws:us-west-1")!.get("2026-10-01T00:00:00Z")!;
     expect(v.source).toMatch(/^fallback:/);
     expect(v.note).toContain("historical data not in plan");
@@ -156,16 +146,16 @@ describe("WattTime provider: time matching", () => {
   });
 
   it("warns about a MOER outside 0–3000 lbs/MWh", async () => {
-    fake = await startFakeWattTime({ historical: ["CAISO_NORTH"], forecast: [], value: (_z, ms) => (ms === Date.parse("2026-10-01T05:00:00Z") ? 3500 : 800) });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 1))], context(fake.url, cacheDir, "2026-11-05T00:00:00Z"));
+    fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [], value: (_z, ms) => (ms === Date.parse("2026-10-01T05:00:00Z") ? 3500 : 800) });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 1))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
     expect(t.warnings).toEqual([expect.stringMatching(/^WattTime CAISO_NORTH: 1 MOER value\(s\) outside 0–3000 lbs\/MWh \(e\.g\. 3500 at 2026-10-01T05:00:00\.000Z\)/)]);
   });
 });
 
 describe("WattTime provider: zones", () => {
   it("looks a zone up from coordinates once when the region has no WattTime code", async () => {
-    fake = await startFakeWattTime({ historical: ["AESO"], forecast: [], regionFromLoc: () => "AESO" });
-    const t = await wattTimeProvider(credentials).resolve([demand("aws", "ca-west-1", days("2026-10-01", 2))], context(fake.url, cacheDir, "2026-11-05T00:00:00Z"));
+    fake = await bed.start({ historical: ["AESO"], forecast: [], regionFromLoc: () => "AESO" });
+    const t = await wattTimeProvider(credentials).resolve([demand("aws", "ca-west-1", days("2026-10-01", 2))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
     expect(fake.count("/v3/region-from-loc")).toBe(1);
     const q = fake.log.find((r) => r.path === "/v3/region-from-loc")!.query;
     expect([q.get("latitude"), q.get("signal_type")]).toEqual(["51.0456", "co2_moer"]);

@@ -1,8 +1,13 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { buildRegions } from "../../src/config/regions.js";
 import { silentLogger } from "../../src/log.js";
 import type { IntensityContext, Period, RegionDemand } from "../../src/intensity/types.js";
 import type { ProviderId } from "../../src/schema.js";
+import { startFakeWattTime, type FakeWattTime, type FakeWattTimeOptions } from "../fakes/watttime.js";
 
 export const regions = buildRegions(JSON.parse(readFileSync(new URL("../../config/regions.json", import.meta.url), "utf8")), undefined, "config/regions.json");
 export const DAY_MS = 86_400_000;
@@ -38,5 +43,28 @@ export function context(url: string, cacheDir: string | null, now: string, messa
     cacheDir,
     now: new Date(now),
     http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+  };
+}
+
+/** Per test: a fresh cache directory, and the fake the test starts, closed (and the directory removed) after it. */
+export function wattTimeTestBed(prefix: string): { readonly cacheDir: string; start(opts?: FakeWattTimeOptions): Promise<FakeWattTime> } {
+  let fake: FakeWattTime | null = null;
+  let dir = "";
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    await fake?.close();
+    fake = null;
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get cacheDir() {
+      return dir;
+    },
+    async start(opts) {
+      fake = await startFakeWattTime(opts);
+      return fake;
+    },
   };
 }

@@ -1,27 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IntensityTable } from "../../src/intensity/types.js";
 import { wattTimeProvider } from "../../src/intensity/watttime/index.js";
 import { ZONE_CONCURRENCY } from "../../src/intensity/watttime/session.js";
-import { startFakeWattTime, type FakeWattTime } from "../fakes/watttime.js";
-import { context, credentials, days, demand, hours } from "./watttime-setup.js";
+import type { FakeWattTime } from "../fakes/watttime.js";
+import { context, credentials, days, demand, hours, wattTimeTestBed } from "./watttime-setup.js";
 
 /**
  * The CLI resolves each billing provider's regions as soon as that provider answers: several resolve calls,
  * possibly at once, on one provider instance. They must share the login, my-access and every zone-day request.
  */
-let fake: FakeWattTime | null = null;
-let cacheDir = "";
-beforeEach(async () => {
-  cacheDir = await mkdtemp(path.join(tmpdir(), "ct-wt-shared-"));
-});
-afterEach(async () => {
-  await fake?.close();
-  fake = null;
-  await rm(cacheDir, { recursive: true, force: true });
-});
+let fake: FakeWattTime;
+const bed = wattTimeTestBed("ct-wt-shared-");
 
 const NOW = "2026-11-05T09:00:00Z";
 const sum = (...tables: IntensityTable[]): Record<string, number> => {
@@ -46,9 +35,9 @@ describe("WattTime provider: concurrent resolve calls on one instance", () => {
   const ZONES = ["ZAF", "HKG", "JP_TK", "KOR", "JP_KN", "IND", "SGP", "NEM_NSW", "PJM_DC"];
 
   it("log in once, read my-access once, fetch each zone once, and each answer only its own demands", async () => {
-    fake = await startFakeWattTime({ historical: ZONES, forecast: [], historicalDelayMs: 50 });
+    fake = await bed.start({ historical: ZONES, forecast: [], historicalDelayMs: 50 });
     const provider = wattTimeProvider(credentials);
-    const [a, b] = await Promise.all([provider.resolve(first(), context(fake.url, cacheDir, NOW)), provider.resolve(second(), context(fake.url, cacheDir, NOW))]);
+    const [a, b] = await Promise.all([provider.resolve(first(), context(fake.url, bed.cacheDir, NOW)), provider.resolve(second(), context(fake.url, bed.cacheDir, NOW))]);
 
     expect([fake.count("/login"), fake.count("/v3/my-access")]).toEqual([1, 1]);
     const asked = fake.log.filter((r) => r.path === "/v3/historical").map((r) => r.query.get("region"));
@@ -71,12 +60,12 @@ describe("WattTime provider: concurrent resolve calls on one instance", () => {
   });
 
   it("share a failed request: both fall back with the reason, and nobody waits for ever", async () => {
-    fake = await startFakeWattTime({ historical: ["PJM_DC"], forecast: [], historicalDelayMs: 20 });
+    fake = await bed.start({ historical: ["PJM_DC"], forecast: [], historicalDelayMs: 20 });
     for (let i = 0; i < 3; i++) fake.inject("/v3/historical", 500, '{"error":"Internal Server Error"}');
     const provider = wattTimeProvider(credentials);
     const [a, b] = await Promise.all([
-      provider.resolve([aws("us-east-1")], context(fake.url, cacheDir, NOW)),
-      provider.resolve([demand("azure", "eastus", days("2026-10-01", 30))], context(fake.url, cacheDir, NOW)),
+      provider.resolve([aws("us-east-1")], context(fake.url, bed.cacheDir, NOW)),
+      provider.resolve([demand("azure", "eastus", days("2026-10-01", 30))], context(fake.url, bed.cacheDir, NOW)),
     ]);
     expect(fake.count("/v3/historical")).toBe(3);
     expect(sum(a, b)).toEqual({ login: 1, "my-access": 1, historical: 3 });
@@ -87,14 +76,14 @@ describe("WattTime provider: concurrent resolve calls on one instance", () => {
   });
 
   it("ask the current value once per zone", async () => {
-    fake = await startFakeWattTime({
+    fake = await bed.start({
       historical: ["CAISO_NORTH"],
       forecast: ["CAISO_NORTH"],
       publishedUntilMs: Date.parse("2026-11-05T08:00:00Z"),
       current: { startMs: Date.parse("2026-11-05T09:00:00Z"), value: 1000 },
     });
     const provider = wattTimeProvider(credentials);
-    const ctx = () => context(fake!.url, cacheDir, "2026-11-05T09:30:00Z");
+    const ctx = () => context(fake!.url, bed.cacheDir, "2026-11-05T09:30:00Z");
     const [a, b] = await Promise.all([
       provider.resolve([demand("aws", "us-west-1", hours("2026-11-05T07:00:00Z", 3))], ctx()),
       provider.resolve([demand("aws", "us-west-1", hours("2026-11-05T08:00:00Z", 2))], ctx()),
@@ -105,7 +94,7 @@ describe("WattTime provider: concurrent resolve calls on one instance", () => {
   });
 
   it("send nothing for a later call on zone-days an earlier call loaded, even with no disk cache", async () => {
-    fake = await startFakeWattTime({ historical: ["PJM_DC", "CAISO_NORTH"], forecast: [] });
+    fake = await bed.start({ historical: ["PJM_DC", "CAISO_NORTH"], forecast: [] });
     const provider = wattTimeProvider(credentials);
     await provider.resolve([aws("us-east-1"), aws("us-west-1")], context(fake.url, null, NOW));
     const sent = fake.log.length;

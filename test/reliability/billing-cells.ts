@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
 import { fastPolicy, scratch, windowArgs, type BillingSetup } from "./billing-setups.js";
 import { startFaultProxy, type Fault } from "./fault-proxy.js";
@@ -47,7 +47,7 @@ export async function runBillingCell(faulted: BillingSetup, partner: BillingSetu
   try {
     const dir = scratch(faulted.id);
     const out = join(dir, "out");
-    const env = { ...fastPolicy, HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...partner.env(partner.upstream), ...faulted.env(proxy.url) };
+    const env: Record<string, string> = { ...fastPolicy, HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...partner.env(partner.upstream), ...faulted.env(proxy.url) };
     // Azure's stub `az` must stay first on PATH whichever side Azure is on.
     const path = [partner.env(partner.upstream).PATH, faulted.env(proxy.url).PATH].filter(Boolean)[0];
     if (path) env.PATH = path;
@@ -86,3 +86,28 @@ export function checkBillingCell(run: CellRun, cell: Cell, faulted: string, part
 export const malformedJson: Fault = { kind: "answer", status: 200, body: '{"ResultsByTime": [{"TimePeriod": ,, }' };
 export const hang: Fault = { kind: "hang" };
 export const truncate: Fault = { kind: "truncate" };
+
+/**
+ * One fault-matrix file's set-up: the faulted provider and a healthy partner, started once, and the healthy
+ * baseline both must reproduce. `run` faults one cell; `check` holds it to the baseline.
+ */
+export function billingPair(faulted: [name: string, start: () => Promise<BillingSetup>], partner: [name: string, start: () => Promise<BillingSetup>]) {
+  let f: BillingSetup;
+  let p: BillingSetup;
+  let baseline: Record<string, string[]>;
+  beforeAll(async () => {
+    [f, p] = await Promise.all([faulted[1](), partner[1]()]);
+    const healthy = await runBillingCell(f, p, { fault: hang, times: 0 });
+    expect(healthy.result.code, healthy.result.stderr).toBe(0);
+    baseline = healthy.rows;
+    expect(baseline[faulted[0]]?.length).toBeGreaterThan(0);
+    expect(baseline[partner[0]]?.length).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    await Promise.all([f?.close(), p?.close()]);
+  });
+  return {
+    run: (cell: Pick<Cell, "fault" | "times">): Promise<CellRun> => runBillingCell(f, p, cell),
+    check: (run: CellRun, cell: Cell): void => checkBillingCell(run, cell, faulted[0], partner[0], baseline),
+  };
+}

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkBillingCell, hang, malformedJson, runBillingCell, truncate, type Cell } from "./billing-cells.js";
-import { awsSetup, azureSetup, type BillingSetup } from "./billing-setups.js";
+import { describe, it } from "vitest";
+import { billingPair, hang, malformedJson, truncate, type Cell } from "./billing-cells.js";
+import { awsSetup, azureSetup } from "./billing-setups.js";
 
 // Cost Explorer speaks JSON 1.1: errors are HTTP 400 with {"__type", "message"} (5xx for its own faults).
 const ceError = (status: number, type: string, message: string) => ({
@@ -24,25 +24,11 @@ const cells: Cell[] = [
   { name: "permission error", fault: ceError(400, "AccessDeniedException", "User is not authorized to perform: ce:GetCostAndUsage"), times: Infinity, expect: /access denied by Cost Explorer/ },
 ];
 
-let aws: BillingSetup;
-let azure: BillingSetup;
-let baseline: Record<string, string[]>;
-
-beforeAll(async () => {
-  [aws, azure] = await Promise.all([awsSetup(), azureSetup()]);
-  const healthy = await runBillingCell(aws, azure, { fault: hang, times: 0 });
-  expect(healthy.result.code, healthy.result.stderr).toBe(0);
-  baseline = healthy.rows;
-  expect(baseline.aws?.length).toBeGreaterThan(0);
-  expect(baseline.azure?.length).toBeGreaterThan(0);
-});
-afterAll(async () => {
-  await Promise.all([aws?.close(), azure?.close()]);
-});
+const pair = billingPair(["aws", awsSetup], ["azure", azureSetup]);
 
 /** Needs the built CLI (npm run build). AWS behind a fault proxy, Azure healthy beside it. */
 describe("fault matrix: AWS Cost Explorer", () => {
   it.each(cells)("$name", async (cell) => {
-    checkBillingCell(await runBillingCell(aws, azure, cell), cell, "aws", "azure", baseline);
+    pair.check(await pair.run(cell), cell);
   });
 });

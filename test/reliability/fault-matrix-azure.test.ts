@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkBillingCell, hang, malformedJson, runBillingCell, truncate, type Cell } from "./billing-cells.js";
-import { awsSetup, azureSetup, type BillingSetup } from "./billing-setups.js";
+import { describe, it } from "vitest";
+import { billingPair, hang, malformedJson, truncate, type Cell } from "./billing-cells.js";
+import { awsSetup, azureSetup } from "./billing-setups.js";
 
 // Resource Manager errors: {"error": {"code", "message"}}; throttling names its wait in headers.
 const armError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
@@ -37,25 +37,11 @@ const cells: Cell[] = [
   },
 ];
 
-let aws: BillingSetup;
-let azure: BillingSetup;
-let baseline: Record<string, string[]>;
-
-beforeAll(async () => {
-  [aws, azure] = await Promise.all([awsSetup(), azureSetup()]);
-  const healthy = await runBillingCell(azure, aws, { fault: hang, times: 0 });
-  expect(healthy.result.code, healthy.result.stderr).toBe(0);
-  baseline = healthy.rows;
-  expect(baseline.aws?.length).toBeGreaterThan(0);
-  expect(baseline.azure?.length).toBeGreaterThan(0);
-});
-afterAll(async () => {
-  await Promise.all([aws?.close(), azure?.close()]);
-});
+const pair = billingPair(["azure", azureSetup], ["aws", awsSetup]);
 
 /** Needs the built CLI (npm run build). Azure behind a fault proxy (HTTPS), AWS healthy beside it. */
 describe("fault matrix: Azure Cost Management", () => {
   it.each(cells)("$name", async (cell) => {
-    checkBillingCell(await runBillingCell(azure, aws, cell), cell, "azure", "aws", baseline);
+    pair.check(await pair.run(cell), cell);
   });
 });

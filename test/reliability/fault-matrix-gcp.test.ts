@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkBillingCell, hang, malformedJson, runBillingCell, truncate, type Cell } from "./billing-cells.js";
-import { awsSetup, gcpSetup, type BillingSetup } from "./billing-setups.js";
+import { describe, expect, it } from "vitest";
+import { billingPair, hang, malformedJson, truncate, type Cell } from "./billing-cells.js";
+import { awsSetup, gcpSetup } from "./billing-setups.js";
 
 // Google API errors: {"error": {"code", "message", "errors": [{"reason"}], "status"}}.
 const googleError = (status: number, reason: string, message: string, statusText: string) => ({
@@ -36,27 +36,13 @@ const cells: Cell[] = [
   },
 ];
 
-let aws: BillingSetup;
-let gcp: BillingSetup;
-let baseline: Record<string, string[]>;
-
-beforeAll(async () => {
-  [aws, gcp] = await Promise.all([awsSetup(), gcpSetup()]);
-  const healthy = await runBillingCell(gcp, aws, { fault: hang, times: 0 });
-  expect(healthy.result.code, healthy.result.stderr).toBe(0);
-  baseline = healthy.rows;
-  expect(baseline.aws?.length).toBeGreaterThan(0);
-  expect(baseline.gcp?.length).toBeGreaterThan(0);
-});
-afterAll(async () => {
-  await Promise.all([aws?.close(), gcp?.close()]);
-});
+const pair = billingPair(["gcp", gcpSetup], ["aws", awsSetup]);
 
 /** Needs the built CLI (npm run build). GCP (BigQuery) behind a fault proxy, AWS healthy beside it. */
 describe("fault matrix: GCP BigQuery", () => {
   it.each(cells)("$name", async (cell) => {
-    const run = await runBillingCell(gcp, aws, cell);
-    checkBillingCell(run, cell, "gcp", "aws", baseline);
+    const run = await pair.run(cell);
+    pair.check(run, cell);
     // No line names a URL (the library's messages carry the request URL).
     expect(run.result.stderr).not.toMatch(/https?:\/\//);
     // An abandoned attempt's request is destroyed, so nothing holds the process after the report: the run ends

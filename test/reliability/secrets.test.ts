@@ -102,7 +102,7 @@ describe("secrets never leave the process", () => {
       expect(result.stderr).toMatch(/error: aws: /);
       expect(result.stderr).toMatch(/error: azure: /);
       expect(result.stderr).toMatch(/error: gcp: /);
-      for (const [where, text] of [["stdout", result.stdout], ["stderr", result.stderr]]) {
+      for (const [where, text] of [["stdout", result.stdout], ["stderr", result.stderr]] as const) {
         for (const secret of [awsSecret, awsSessionToken, azureToken, bigQueryToken, fakeSubjectToken, wattTimePassword]) expect(text.includes(secret), `${where}`).toBe(false);
       }
       for (const f of filesUnder(home)) for (const secret of [awsSecret, awsSessionToken, azureToken, bigQueryToken, fakeSubjectToken]) expect(readFileSync(f, "latin1")).not.toContain(secret);
