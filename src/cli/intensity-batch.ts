@@ -1,4 +1,3 @@
-import type { Availability } from "../config/availability.js";
 import { emitterPeriods } from "../calc/emitter-periods.js";
 import { createEstimator } from "../calc/estimate.js";
 import { candidateDemands, defaultSuggestionLimits, planEmitters, type SuggestionPlan } from "../calc/suggestions.js";
@@ -18,7 +17,6 @@ export interface BatchIntensity {
 
 export interface BatchDeps {
   setup: Setup;
-  availability: Availability;
   signal: IntensitySignal;
   gpuUtilization: number;
   provider: IntensityProvider;
@@ -72,7 +70,7 @@ export function usageScan(deps: BatchDeps): UsageScan {
       const plans = planEmitters({
         groups: ranking.finish().byRegionInstanceType,
         periodsOf: periods.of,
-        availability: deps.availability,
+        availability: setup.availability,
         regions: setup.regions,
         signal,
         limits: defaultSuggestionLimits,

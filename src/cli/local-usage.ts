@@ -2,7 +2,7 @@ import type { Logger } from "../log.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
-import { formatDay } from "./dates.js";
+import { addDays, daysBetween, formatDay, parseDay } from "./dates.js";
 import type { UsageRows } from "./estimate-pass.js";
 import type { UsageScan } from "./intensity-batch.js";
 import type { CliOptions } from "./options.js";
@@ -20,7 +20,7 @@ export interface LocalUsage {
 function dataWindow(minStart: string, maxStart: string, opts: CliOptions): CliOptions["window"] {
   const since = minStart.slice(0, 10);
   const until = maxStart.slice(0, 10);
-  const days = Math.round((Date.parse(until) - Date.parse(since)) / 86_400_000) + 1;
+  const days = daysBetween(Date.parse(since), Date.parse(until));
   return { since, until, days, granularity: opts.window.granularity };
 }
 
@@ -31,7 +31,7 @@ function dataWindow(minStart: string, maxStart: string, opts: CliOptions): CliOp
  */
 export async function readInputUsage(path: string, opts: CliOptions, scan: UsageScan): Promise<LocalUsage> {
   const from = `${opts.window.since}T00:00:00Z`;
-  const to = `${formatDay(Date.parse(`${opts.window.until}T00:00:00Z`) + 86_400_000)}T00:00:00Z`;
+  const to = `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z`;
   const inWindow = (r: UsageRecord): boolean => !opts.windowExplicit || (r.periodStart >= from && r.periodStart < to);
   let dropped = 0;
   let minStart = "";

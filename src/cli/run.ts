@@ -2,7 +2,6 @@ import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
-import { loadAvailability } from "../config/availability.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
 import { createLogger } from "../log.js";
@@ -93,7 +92,6 @@ export async function run(deps: RunDeps): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
-  const availability = loadAvailability(setup.config.availability, opts.configFile);
   const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts, deps.cwd) : null;
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
@@ -105,7 +103,6 @@ export async function run(deps: RunDeps): Promise<number> {
   const intensityProvider = await intensityChoice.load();
   const batchDeps: BatchDeps = {
     setup,
-    availability,
     signal: opts.signal,
     gpuUtilization: opts.gpuUtilization,
     provider: intensityProvider,

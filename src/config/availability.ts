@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { ProviderId } from "../schema.js";
-import { packageDataFile } from "./paths.js";
 import type { UserConfig } from "./user-config.js";
 import { firstIssue } from "./validate.js";
 
@@ -49,15 +47,4 @@ export function buildAvailability(raw: unknown, override: UserConfig["availabili
       return null;
     },
   };
-}
-
-/** The shipped config/availability.json with the user's additions; a bad file is a UsageError (exit 2). */
-export function loadAvailability(override: UserConfig["availability"], configFile: string | null): Availability {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(packageDataFile("availability.json"), "utf8"));
-  } catch (err) {
-    throw new UsageError(`config/availability.json (shipped with carbon-track) cannot be read: ${(err as Error).message}`);
-  }
-  return buildAvailability(raw, override, `config/availability.json${configFile ? ` (with additions from ${configFile})` : ""}`);
 }
