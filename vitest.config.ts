@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 10_000,
-    hookTimeout: 20_000,
+    // Bounds against hanging, not speed tests: on a loaded 2-core machine a CLI child process can take seconds to start.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Tests start loopback fakes and child processes; two workers match the 2-core machines this runs on.
     maxWorkers: 2,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line that any CI reader understands.

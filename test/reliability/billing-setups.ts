@@ -30,8 +30,15 @@ export interface BillingSetup {
 /** The fixtures' window: every fake holds data for these three days. */
 export const windowArgs = ["--since", "2026-10-01", "--until", "2026-10-03"];
 
-/** Small bounds, so that a lasting fault ends in well under a second per call (CARBON_TRACK_* are read by the CLI). */
-export const fastPolicy = { CARBON_TRACK_TIMEOUT_MS: "300", CARBON_TRACK_RETRY_BASE_MS: "5", NO_COLOR: "1" };
+/**
+ * The CLI's per-request timeout in the fault matrix. Small enough that a lasting fault ends in seconds, large enough
+ * that a healthy loopback answer arrives in time on a loaded 2-core machine (at 300 ms, retries that should have
+ * recovered timed out under load).
+ */
+export const testTimeoutMs = 1500;
+
+/** Small bounds, so that a lasting fault ends in seconds (CARBON_TRACK_* are read by the CLI). */
+export const fastPolicy = { CARBON_TRACK_TIMEOUT_MS: String(testTimeoutMs), CARBON_TRACK_RETRY_BASE_MS: "5", NO_COLOR: "1" };
 
 export async function awsSetup(): Promise<BillingSetup> {
   const fake = await startFakeCostExplorer(loadDataset(awsFixture), { pageSize: 20 });
