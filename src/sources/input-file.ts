@@ -1,8 +1,9 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
+import { regularFile } from "../io/regular-file.js";
 import type { UsageRecord } from "../schema.js";
 import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
 import { HashSet53, keyHash } from "./row-keys.js";
@@ -25,21 +26,19 @@ function readError(file: string, err: unknown): UsageError {
   return new UsageError(`${file}: not a valid CSV (${e.message.split("\n")[0]})`);
 }
 
-/** A regular file is read again for each pass; anything else (a pipe, `<(…)`) is read once into memory. */
-async function openSource(file: string): Promise<Source> {
-  const fingerprint = async (): Promise<string> => {
-    const s = await stat(file);
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+/**
+ * The file is read again for each pass, so it must be a regular file; it is checked before it is opened (a FIFO
+ * would block the open, a device such as /dev/zero would never end). Its size is not capped: it is streamed.
+ */
+function openSource(file: string): Source {
+  regularFile(file, "--input", "give a CSV file (save the output of a pipe or command to a file first)");
+  return {
+    open: () => createReadStream(file),
+    fingerprint: async () => {
+      const s = await stat(file);
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    },
   };
-  try {
-    if ((await stat(file)).isFile()) return { open: () => createReadStream(file), fingerprint };
-    const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(file)) chunks.push(chunk as Buffer);
-    const data = Buffer.concat(chunks);
-    return { open: () => Readable.from([data]), fingerprint: async () => "" };
-  } catch (err) {
-    throw readError(file, err);
-  }
 }
 
 /** Reads a row's cells by the header's names (the last column of a name wins); checks the required ones are there. */
@@ -121,7 +120,7 @@ export interface InputRows {
  * size; `rows()` reads the file again for the next pass.
  */
 export async function readInputFile(file: string, onRow: (r: UsageRecord) => void): Promise<InputRows> {
-  const source = await openSource(file);
+  const source = openSource(file);
   const checked = await source.fingerprint();
   const keys = new HashSet53();
   let count = 0;
