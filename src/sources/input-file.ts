@@ -6,12 +6,7 @@ import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { regularFile } from "../io/regular-file.js";
 import type { UsageRecord } from "../schema.js";
 import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
-import { HashSet53, keyHash } from "./row-keys.js";
-
-/** The columns that make a row unique: two rows with the same are the same usage counted twice. */
-const keyOf = (r: UsageRecord): string[] => [r.provider, r.account, r.region, r.instanceType, r.unit, r.periodStart];
-const sameKey = (a: UsageRecord, b: UsageRecord): boolean =>
-  a.provider === b.provider && a.account === b.account && a.region === b.region && a.instanceType === b.instanceType && a.unit === b.unit && a.periodStart === b.periodStart;
+import { HashSet53, keyHash, rowKey, sameRowKey } from "./row-keys.js";
 
 /** How to read the file from its start, and a fingerprint that changes when the file does. */
 interface Source {
@@ -96,14 +91,16 @@ async function located(file: string, source: Source, index: number, err: unknown
 }
 
 /** When row `index` repeats the key of an earlier row (not only its hash), the error that says which. */
-async function duplicateOf(file: string, source: Source, index: number, r: UsageRecord): Promise<UsageError | null> {
+async function duplicateOf(file: string, source: Source, index: number, key: string[]): Promise<UsageError | null> {
   let first = 0;
   let line = 0;
   await visitWithLines(file, source, index, (row, at, i) => {
     if (i === index) line = at;
-    else if (first === 0 && sameKey(toRecord(row), r)) first = at;
+    else if (first === 0 && sameRowKey(rowKey(toRecord(row)), key)) first = at;
   });
-  return first === 0 ? null : new UsageError(`${file} line ${line}: duplicates line ${first} (same provider, account, region, instance type, unit and period)`);
+  return first === 0
+    ? null
+    : new UsageError(`${file} line ${line}: duplicates line ${first} (same provider, account, region, instance type, unit and period start, however spelled)`);
 }
 
 /** Usage rows that can be read more than once, without being held. */
@@ -131,8 +128,9 @@ export async function readInputFile(file: string, onRow: (r: UsageRecord) => voi
     } catch (err) {
       throw await located(file, source, count, err);
     }
-    if (!keys.add(keyHash(keyOf(r)))) {
-      const duplicate = await duplicateOf(file, source, count, r);
+    const key = rowKey(r);
+    if (!keys.add(keyHash(key))) {
+      const duplicate = await duplicateOf(file, source, count, key);
       if (duplicate) throw duplicate;
     }
     onRow(r);
