@@ -45,10 +45,11 @@ function pathOf(c: Container): string {
 }
 
 /**
- * The first key given twice in one object, and where. JSON.parse keeps the last one silently, which would drop
- * a whole section of overrides (a second `catalog`). `text` has already parsed, so the scan can be simple.
+ * The first key that would be lost, and where: one given twice in an object (JSON.parse keeps the last one
+ * silently, which would drop a whole section of overrides, a second `catalog`), or `__proto__`, which becomes the
+ * object's prototype once validated, not an entry. `text` has already parsed, so the scan can be simple.
  */
-export function repeatedKey(text: string): { key: string; where: string } | undefined {
+export function lostKey(text: string): { key: string; where: string; repeated: boolean } | undefined {
   let top = null as Container | null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -63,7 +64,8 @@ export function repeatedKey(text: string): { key: string; where: string } | unde
       const end = stringEnd(text, i);
       if (top?.keys && top.expectKey) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key)) return { key, where: top.parent ? pathOf(top) : "the top level" };
+        const repeated = top.keys.has(key);
+        if (repeated || key === "__proto__") return { key, where: top.parent ? pathOf(top) : "the top level", repeated };
         top.keys.add(key);
         top.at = key;
         top.expectKey = false;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { readRegularFile } from "../io/regular-file.js";
-import { repeatedKey, tooDeepAt } from "./json-scan.js";
+import { lostKey, tooDeepAt } from "./json-scan.js";
 
 /**
  * A config file holds settings and overrides, not data: the shipped catalog and regions files, the largest, are
@@ -64,8 +64,9 @@ export function parseJsonText<T extends z.ZodTypeAny>(text: string, path: string
   } catch (err) {
     throw new UsageError(`${what} ${path} is not valid JSON: ${syntaxReason(err as Error, source)}`);
   }
-  const repeated = repeatedKey(source);
-  if (repeated) throw new UsageError(`${what} ${path}: key "${repeated.key}" appears twice in ${repeated.where}`);
+  const lost = lostKey(source);
+  if (lost?.repeated) throw new UsageError(`${what} ${path}: key "${lost.key}" appears twice in ${lost.where}`);
+  if (lost) throw new UsageError(`${what} ${path}: key "${lost.key}" in ${lost.where} is not a name carbon-track reads: remove it`);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${what} ${path}: ${firstIssue(parsed.error)}`);
   return parsed.data;
