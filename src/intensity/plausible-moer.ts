@@ -17,7 +17,7 @@ export function maxMoerLbsPerMwh(env: NodeJS.ProcessEnv): number {
   if (!text) return MAX_PLAUSIBLE_MOER_LBS_PER_MWH;
   const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!(n > 0) || !Number.isFinite(n)) {
-    throw new UsageError(`${ENV} "${text}" is not a positive number of lbs/MWh: unset it for the default ${MAX_PLAUSIBLE_MOER_LBS_PER_MWH}`);
+    throw new UsageError(`${ENV} "${text}" is not a plain positive number of lbs/MWh (such as 3500): unset it for the default ${MAX_PLAUSIBLE_MOER_LBS_PER_MWH}`);
   }
   return n;
 }
