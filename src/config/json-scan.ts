@@ -63,7 +63,8 @@ export function lostKey(text: string): { key: string; where: string; repeated: b
     } else if (c === '"') {
       const end = stringEnd(text, i);
       if (top?.keys && top.expectKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
         const repeated = top.keys.has(key);
         if (repeated || key === "__proto__") return { key, where: top.parent ? pathOf(top) : "the top level", repeated };
         top.keys.add(key);
