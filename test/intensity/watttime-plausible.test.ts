@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -103,6 +103,24 @@ describe("cached MOER points that no grid has are fetched again, never used", ()
     expect(historical()).toHaveLength(1);
     expect(warm.warnings).toEqual([]);
     expect(pointOf("2026-10-02", 10)).toBe(4000);
+  });
+});
+
+describe("a cached zone that is not a zone code", () => {
+  it("is a miss: the place is looked up again, and the file rewritten", async () => {
+    fake = await bed.start({ historical: ["AESO"], forecast: [], regionFromLoc: () => "AESO" });
+    const ds = [demand("aws", "ca-west-1", days("2026-10-01", 1))];
+    await wattTimeProvider(credentials).resolve(ds, context(fake.url, bed.cacheDir, NOW));
+    const dir = path.join(bed.cacheDir, "watttime", "region-from-loc", "co2_moer");
+    const [name] = readdirSync(dir);
+    const file = path.join(dir, name!);
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { zone: string };
+    writeFileSync(file, JSON.stringify({ ...kept, zone: "AESO\u001b]52;c;ZWNobyBoaQ==\u0007" }));
+
+    const t = await wattTimeProvider(credentials).resolve(ds, context(fake.url, bed.cacheDir, NOW));
+    expect(fake.count("/v3/region-from-loc")).toBe(2);
+    expect(t.provenance.map((p) => p.zone)).toEqual(["AESO"]);
+    expect((JSON.parse(readFileSync(file, "utf8")) as { zone: string }).zone).toBe("AESO");
   });
 });
 
