@@ -7,9 +7,9 @@ import { lostKey, tooDeepAt } from "./json-scan.js";
  * A config file holds settings and overrides, not data: the shipped catalog and regions files, the largest, are
  * under 70 KiB each, so a user's copy of both with every entry overridden stays far below this.
  */
-export const MAX_JSON_FILE_BYTES = 1 << 20;
+const MAX_JSON_FILE_BYTES = 1 << 20;
 /** The shipped files nest 5 deep; deeper than this is not a config but a way to make a parser work hard. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** A table keyed by provider, then by name (instance type, region): what catalog and regions files hold. */
 export const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
