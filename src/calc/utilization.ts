@@ -1,5 +1,7 @@
+import { nameTable } from "../text/name-table.js";
+
 /** Named accelerator power fractions (POWER-MODEL.md): `u` between idle and TDP, not nvidia-smi's GPU-Util. */
-export const utilizationPresets = { idle: 0, inference: 0.3, default: 0.5, training: 0.9, max: 1 } as const;
+export const utilizationPresets = nameTable({ idle: 0, inference: 0.3, default: 0.5, training: 0.9, max: 1 } as const);
 
 const ladder = [0, 0.3, 0.5, 0.9, 1] as const;
 

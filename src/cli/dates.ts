@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { calendarDateProblem } from "../text/calendar.js";
 
 const dayMs = 86_400_000;
 
@@ -6,13 +7,9 @@ const dayMs = 86_400_000;
 export function parseDay(text: string, flag: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) throw new UsageError(`${flag} "${text}" is not a date: use YYYY-MM-DD, e.g. 2026-10-01`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    throw new UsageError(`${flag} "${text}" is not a real calendar date: check the month (01-12) and day`);
-  }
-  return t;
+  const problem = calendarDateProblem(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (problem) throw new UsageError(`${flag} "${text}" is not a real calendar date (${problem})`);
+  return Date.parse(`${text}T00:00:00Z`);
 }
 
 export const formatDay = (t: number): string => new Date(t).toISOString().slice(0, 10);

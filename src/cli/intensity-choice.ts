@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { maxMoerLbsPerMwh } from "../intensity/plausible-moer.js";
 import { staticProvider } from "../intensity/static.js";
 import type { IntensityProvider } from "../intensity/types.js";
 import type { CliOptions } from "./options.js";
@@ -33,6 +34,8 @@ export function chooseIntensity(opts: CliOptions, env: NodeJS.ProcessEnv): Inten
   if (opts.intensity === "static") return fixed("--intensity static", "static");
   if (opts.signal === "average") return fixed("average signal: annual figures", "static");
   if (!hasCredentials) return fixed("no WattTime credentials", "static", freeAccountHint);
+  // Checked here, with the other settings, so that a bad value stops the run before anything is created.
+  maxMoerLbsPerMwh(env);
   return {
     load: async () => (await import("../intensity/watttime/index.js")).wattTimeProvider({ username, password }),
     label: "watttime",

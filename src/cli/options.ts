@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { providerIds, type IntensitySignal, type ProviderId } from "../schema.js";
 import { utilizationPresets } from "../calc/utilization.js";
+import { lookUp } from "../text/name-table.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
 
 export const formats = ["table", "csv", "json", "markdown"] as const;
@@ -51,7 +52,8 @@ export function parseDays(text: string): number {
 }
 
 export function parseGpuUtil(text: string): number {
-  if (text in utilizationPresets) return utilizationPresets[text as keyof typeof utilizationPresets];
+  const preset = lookUp<number>(utilizationPresets, text);
+  if (preset !== undefined) return preset;
   const n = /^(0|1|0?\.\d+|1\.0+)$/.test(text) ? Number(text) : NaN;
   if (Number.isNaN(n) || n < 0 || n > 1) {
     throw new UsageError(`--gpu-util "${text}" is not a fraction 0..1 or one of idle, inference, training, max`);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { UsageError } from "../errors.js";
 import type { ProviderId } from "../schema.js";
 import type { UserConfig } from "./user-config.js";
+import { lookUp } from "../text/name-table.js";
 import { firstIssue } from "./validate.js";
 
 const ByType = z.record(z.string(), z.array(z.string().min(1)));
@@ -40,8 +41,8 @@ export function buildAvailability(raw: unknown, override: UserConfig["availabili
     regionsOf(provider, instanceType) {
       // The first row that exists wins, so a size recorded on its own is never widened to its whole series.
       for (const key of availabilityKeys(provider, instanceType)) {
-        const base = shipped[provider][key];
-        const extra = override?.[provider]?.[key];
+        const base = lookUp(shipped[provider], key);
+        const extra = lookUp(override?.[provider] ?? {}, key);
         if (base || extra) return new Set([...(base ?? []), ...(extra ?? [])]);
       }
       return null;

@@ -1,6 +1,15 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
+import { readRegularFile } from "../io/regular-file.js";
+import { lostKey, tooDeepAt } from "./json-scan.js";
+
+/**
+ * A config file holds settings and overrides, not data: the shipped catalog and regions files, the largest, are
+ * under 70 KiB each, so a user's copy of both with every entry overridden stays far below this.
+ */
+const MAX_JSON_FILE_BYTES = 1 << 20;
+/** The shipped files nest 5 deep; deeper than this is not a config but a way to make a parser work hard. */
+const MAX_JSON_DEPTH = 64;
 
 /** A table keyed by provider, then by name (instance type, region): what catalog and regions files hold. */
 export const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
@@ -11,18 +20,20 @@ export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return "invalid";
   const path = issue.path.length ? issue.path.join(".") : "(top level)";
+  // zod lists every unknown key in its message: an object of 50,000 of them would make one enormous line.
+  if (issue.code === "unrecognized_keys" && issue.keys.length > 3) {
+    return `${path}: Unrecognized keys in object: ${issue.keys.slice(0, 3).map((k) => `'${k}'`).join(", ")} and ${issue.keys.length - 3} more`;
+  }
   return `${path}: ${issue.message}`;
 }
 
 /** Reads and validates a JSON file; every failure is a UsageError naming the file. */
 export function readJsonFile<T extends z.ZodTypeAny>(path: string, schema: T, what: string): z.infer<T> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${what} ${path} cannot be read (${code ?? "error"}): check the path`);
-  }
+  const bytes = readRegularFile(path, what, {
+    fix: "give a JSON file",
+    maxBytes: MAX_JSON_FILE_BYTES,
+    whyCap: "a config holds settings and overrides, not data; check it is the right file",
+  });
   return parseJsonText(decodeJsonBytes(bytes, path, what), path, schema, what);
 }
 
@@ -45,14 +56,17 @@ function decodeJsonBytes(bytes: Buffer, path: string, what: string): string {
 
 export function parseJsonText<T extends z.ZodTypeAny>(text: string, path: string, schema: T, what: string): z.infer<T> {
   const source = text.replace(/^\uFEFF/, "");
+  const deep = tooDeepAt(source, MAX_JSON_DEPTH);
+  if (deep) throw new UsageError(`${what} ${path} nests deeper than ${MAX_JSON_DEPTH} levels (line ${deep}): a config needs a few; check it is the right file`);
   let raw: unknown;
   try {
     raw = JSON.parse(source);
   } catch (err) {
     throw new UsageError(`${what} ${path} is not valid JSON: ${syntaxReason(err as Error, source)}`);
   }
-  const repeated = repeatedKey(source);
-  if (repeated) throw new UsageError(`${what} ${path}: key "${repeated.key}" appears twice in ${repeated.where}`);
+  const lost = lostKey(source);
+  if (lost?.repeated) throw new UsageError(`${what} ${path}: key "${lost.key}" appears twice in ${lost.where}`);
+  if (lost) throw new UsageError(`${what} ${path}: key "${lost.key}" in ${lost.where} is not a name carbon-track reads: remove it`);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${what} ${path}: ${firstIssue(parsed.error)}`);
   return parsed.data;
@@ -65,47 +79,4 @@ function syntaxReason(err: Error, text: string): string {
   if (!at) return reason;
   const before = text.slice(0, Number(at[1]));
   return `${reason.replace(at[0], "")} (line ${before.split("\n").length}, column ${before.length - before.lastIndexOf("\n")})`;
-}
-
-interface Container {
-  /** Keys seen so far in an object; null for an array. */
-  keys: Set<string> | null;
-  path: string[];
-  /** The key (object) or index (array) of the value being read. */
-  at: string;
-  index: number;
-  expectKey: boolean;
-}
-
-/**
- * The first key given twice in one object, and where. JSON.parse keeps the last one silently, which would drop
- * a whole section of overrides (a second `catalog`). `text` has already parsed, so the scan can be simple.
- */
-function repeatedKey(text: string): { key: string; where: string } | undefined {
-  const stack: Container[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const top = stack[stack.length - 1];
-    if (c === "{" || c === "[") {
-      const path = top ? [...top.path, top.at] : [];
-      stack.push({ keys: c === "{" ? new Set() : null, path, at: "0", index: 0, expectKey: c === "{" });
-    } else if (c === "}" || c === "]") {
-      stack.pop();
-    } else if (c === "," && top) {
-      if (top.keys) top.expectKey = true;
-      else top.at = String(++top.index);
-    } else if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
-      if (top?.keys && top.expectKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.keys.has(key)) return { key, where: top.path.length ? top.path.join(".") : "the top level" };
-        top.keys.add(key);
-        top.at = key;
-        top.expectKey = false;
-      }
-      i = end;
-    }
-  }
-  return undefined;
 }

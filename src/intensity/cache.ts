@@ -12,6 +12,8 @@ export interface JsonFiles {
   /** The parsed document at `<cacheDir>/<parts…>.json`, or null when absent or not JSON (a damaged file is a miss). */
   read(parts: string[]): Promise<unknown>;
   write(parts: string[], value: unknown): Promise<void>;
+  /** Removes the file, if there is one. */
+  remove(parts: string[]): Promise<void>;
 }
 
 // Zone codes are WattTime's own (upper case, digits, underscores); anything else is escaped, never a path.
@@ -44,6 +46,7 @@ export function jsonFiles(cacheDir: string): JsonFiles {
         throw err;
       }
     },
+    remove: (parts) => rm(fileOf(parts), { force: true }),
   };
 }
 
@@ -65,6 +68,8 @@ export interface DayCache {
   /** The stored day, or null when absent, unreadable or of an older format. */
   read(zone: string, day: string): Promise<CachedDay | null>;
   write(zone: string, day: string, value: CachedDay): Promise<void>;
+  /** Drops a stored day found untrustworthy, so no later run reads it. */
+  remove(zone: string, day: string): Promise<void>;
 }
 
 /** A day cache under `<cacheDir>/<namespace>/<zone>/<YYYY-MM-DD>.json`. */
@@ -79,6 +84,7 @@ export function dayCache(cacheDir: string, namespace: string): DayCache {
       return { units, periodSeconds, fetchedAtMs, points };
     },
     write: (zone, day, value) => files.write(partsOf(zone, day), { version: 2, zone, day, ...value }),
+    remove: (zone, day) => files.remove(partsOf(zone, day)),
   };
 }
 

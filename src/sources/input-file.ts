@@ -1,16 +1,12 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
+import { regularFile } from "../io/regular-file.js";
 import type { UsageRecord } from "../schema.js";
 import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
-import { HashSet53, keyHash } from "./row-keys.js";
-
-/** The columns that make a row unique: two rows with the same are the same usage counted twice. */
-const keyOf = (r: UsageRecord): string[] => [r.provider, r.account, r.region, r.instanceType, r.unit, r.periodStart];
-const sameKey = (a: UsageRecord, b: UsageRecord): boolean =>
-  a.provider === b.provider && a.account === b.account && a.region === b.region && a.instanceType === b.instanceType && a.unit === b.unit && a.periodStart === b.periodStart;
+import { HashSet53, keyHash, rowKey, sameRowKey } from "./row-keys.js";
 
 /** How to read the file from its start, and a fingerprint that changes when the file does. */
 interface Source {
@@ -25,21 +21,19 @@ function readError(file: string, err: unknown): UsageError {
   return new UsageError(`${file}: not a valid CSV (${e.message.split("\n")[0]})`);
 }
 
-/** A regular file is read again for each pass; anything else (a pipe, `<(…)`) is read once into memory. */
-async function openSource(file: string): Promise<Source> {
-  const fingerprint = async (): Promise<string> => {
-    const s = await stat(file);
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+/**
+ * The file is read again for each pass, so it must be a regular file; it is checked before it is opened (a FIFO
+ * would block the open, a device such as /dev/zero would never end). Its size is not capped: it is streamed.
+ */
+function openSource(file: string): Source {
+  regularFile(file, "--input", "give a CSV file (save the output of a pipe or command to a file first)");
+  return {
+    open: () => createReadStream(file),
+    fingerprint: async () => {
+      const s = await stat(file);
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    },
   };
-  try {
-    if ((await stat(file)).isFile()) return { open: () => createReadStream(file), fingerprint };
-    const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(file)) chunks.push(chunk as Buffer);
-    const data = Buffer.concat(chunks);
-    return { open: () => Readable.from([data]), fingerprint: async () => "" };
-  } catch (err) {
-    throw readError(file, err);
-  }
 }
 
 /** Reads a row's cells by the header's names (the last column of a name wins); checks the required ones are there. */
@@ -97,14 +91,16 @@ async function located(file: string, source: Source, index: number, err: unknown
 }
 
 /** When row `index` repeats the key of an earlier row (not only its hash), the error that says which. */
-async function duplicateOf(file: string, source: Source, index: number, r: UsageRecord): Promise<UsageError | null> {
+async function duplicateOf(file: string, source: Source, index: number, key: string[]): Promise<UsageError | null> {
   let first = 0;
   let line = 0;
   await visitWithLines(file, source, index, (row, at, i) => {
     if (i === index) line = at;
-    else if (first === 0 && sameKey(toRecord(row), r)) first = at;
+    else if (first === 0 && sameRowKey(rowKey(toRecord(row)), key)) first = at;
   });
-  return first === 0 ? null : new UsageError(`${file} line ${line}: duplicates line ${first} (same provider, account, region, instance type, unit and period)`);
+  return first === 0
+    ? null
+    : new UsageError(`${file} line ${line}: duplicates line ${first} (same provider, account, region, instance type, unit and period start, however spelled)`);
 }
 
 /** Usage rows that can be read more than once, without being held. */
@@ -121,7 +117,7 @@ export interface InputRows {
  * size; `rows()` reads the file again for the next pass.
  */
 export async function readInputFile(file: string, onRow: (r: UsageRecord) => void): Promise<InputRows> {
-  const source = await openSource(file);
+  const source = openSource(file);
   const checked = await source.fingerprint();
   const keys = new HashSet53();
   let count = 0;
@@ -132,8 +128,9 @@ export async function readInputFile(file: string, onRow: (r: UsageRecord) => voi
     } catch (err) {
       throw await located(file, source, count, err);
     }
-    if (!keys.add(keyHash(keyOf(r)))) {
-      const duplicate = await duplicateOf(file, source, count, r);
+    const key = rowKey(r);
+    if (!keys.add(keyHash(key))) {
+      const duplicate = await duplicateOf(file, source, count, key);
       if (duplicate) throw duplicate;
     }
     onRow(r);

@@ -1,4 +1,5 @@
 import { providerIds, type ProviderId, type UsageRecord } from "../schema.js";
+import { parseUtcInstant } from "../text/calendar.js";
 
 /** Columns of an --input CSV (docs/csv-schema.md); extra columns are ignored, so a detail CSV reads back. */
 export const inputColumns = ["provider", "account", "region", "instance_type", "unit", "quantity_hours", "period_start", "period_end", "estimated"] as const;
@@ -6,7 +7,6 @@ export const inputColumns = ["provider", "account", "region", "instance_type", "
 export const rowColumns = [...inputColumns, "cost", "currency"] as const;
 export type InputRow = Partial<Record<(typeof rowColumns)[number], string>>;
 
-const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const decimal = /^-?\d+(\.\d+)?$/;
 const maxHours = 1e7;
 
@@ -26,10 +26,11 @@ function text(row: InputRow, col: (typeof inputColumns)[number]): string {
   return v;
 }
 
-function instantOf(row: InputRow, col: "period_start" | "period_end"): string {
+function instantOf(row: InputRow, col: "period_start" | "period_end"): { text: string; ms: number } {
   const v = text(row, col);
-  if (!instant.test(v) || Number.isNaN(Date.parse(v))) fail(`${col} "${v}" is not an ISO-8601 UTC instant such as 2026-10-01T00:00:00Z`);
-  return v;
+  const parsed = parseUtcInstant(v);
+  if ("problem" in parsed) fail(`${col} "${v}" is ${parsed.problem}`);
+  return { text: v, ms: parsed.ms };
 }
 
 /** Validates one CSV row into a UsageRecord; every error names the column and what was expected. */
@@ -43,9 +44,9 @@ export function toRecord(row: InputRow): UsageRecord {
   if (!Number.isFinite(quantity)) fail(`quantity_hours "${q}" is not a plain decimal number`);
   if (quantity < 0) fail(`quantity_hours ${q} is negative`);
   if (quantity > maxHours) fail(`quantity_hours ${q} is implausibly large (over ${maxHours} hours in one row)`);
-  const periodStart = instantOf(row, "period_start");
-  const periodEnd = instantOf(row, "period_end");
-  if (Date.parse(periodEnd) <= Date.parse(periodStart)) fail(`period_end ${periodEnd} is not after period_start ${periodStart}`);
+  const start = instantOf(row, "period_start");
+  const end = instantOf(row, "period_end");
+  if (end.ms <= start.ms) fail(`period_end ${end.text} is not after period_start ${start.text}`);
   const est = text(row, "estimated").toLowerCase();
   if (est !== "true" && est !== "false") fail(`estimated "${est}" is not true or false`);
   const record: UsageRecord = {
@@ -55,8 +56,8 @@ export function toRecord(row: InputRow): UsageRecord {
     instanceType: text(row, "instance_type"),
     unit,
     quantity,
-    periodStart,
-    periodEnd,
+    periodStart: start.text,
+    periodEnd: end.text,
     estimated: est === "true",
   };
   const cost = row.cost?.trim();

@@ -1,7 +1,24 @@
+import type { UsageRecord } from "../schema.js";
+import { normaliseRegion } from "./azure/region.js";
+
 /**
  * The duplicate check of --input in bounded memory: one 53-bit hash per distinct row key, not the key itself.
  * A hash seen before is only a hint (two keys can share a hash): the caller confirms it by comparing the real keys.
  */
+
+/**
+ * The fields that make a row one usage, each in one spelling, so that the same usage written two ways is caught as
+ * a duplicate rather than counted twice. The period start is its instant (`…00Z`, `…00.000Z`). Regions and instance
+ * types are case-folded: Azure locations and VM sizes are case-insensitive (and a location may be its display name,
+ * "East US" being eastus); AWS and GCP names exist in lower case only, so another case can only be the same name.
+ * Accounts are kept as written: an export may name them in any way.
+ */
+export function rowKey(r: UsageRecord): string[] {
+  const region = r.provider === "azure" ? normaliseRegion(r.region) : r.region.toLowerCase();
+  return [r.provider, r.account, region, r.instanceType.toLowerCase(), r.unit, String(Date.parse(r.periodStart))];
+}
+
+export const sameRowKey = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((f, i) => f === b[i]);
 
 const presentBit = 1 << 21;
 const lowMask21 = presentBit - 1;

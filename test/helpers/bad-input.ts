@@ -10,6 +10,10 @@ export interface BadInputCase {
   args: string[];
   /** Files to create in the case's directory (a trailing `/` makes a directory); `$DIR` in args is replaced by it. */
   files?: Record<string, string | Buffer>;
+  /** Makes what `files` cannot (a FIFO, a listening socket, a symlink) in the case's directory; returns how to undo it. */
+  setup?: (dir: string) => Promise<(() => Promise<void>) | void> | void;
+  /** Extra environment for the run. */
+  env?: Record<string, string>;
   message: RegExp;
 }
 
@@ -20,9 +24,11 @@ export async function expectRefused(c: BadInputCase): Promise<void> {
     if (name.endsWith("/")) mkdirSync(join(dir, name));
     else writeFileSync(join(dir, name), content);
   }
+  const undo = await c.setup?.(dir);
   const out = join(dir, "out");
   const args = c.args.map((a) => a.replaceAll("$DIR", dir));
-  const res = await runCli(args.includes("--out") ? args : ["--out", out, ...args], { cwd: dir, env: { HOME: dir, XDG_CACHE_HOME: join(dir, "cache") } });
+  const env = { HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...c.env };
+  const res = await runCli(args.includes("--out") ? args : ["--out", out, ...args], { cwd: dir, env }).finally(() => undo?.());
   expect(res.code, res.stderr).toBe(2);
   expect(res.stdout).toBe("");
   const lines = res.stderr.trimEnd().split("\n");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fetchWindows, daysTouched, isFresh } from "../../src/intensity/watttime/history.js";
-import { insaneMoers, matchPeriod } from "../../src/intensity/watttime/match.js";
+import { isPlausibleMoer } from "../../src/intensity/plausible-moer.js";
+import { matchPeriod } from "../../src/intensity/watttime/match.js";
 
 const t = (iso: string): number => Date.parse(iso);
 const DAY = 86_400_000;
@@ -37,8 +38,9 @@ describe("matchPeriod", () => {
     expect(matchPeriod(points, 300, t("2026-10-01T01:00:00Z"), t("2026-10-01T02:00:00Z"))).toEqual({ kind: "none", expected: 12, afterLastPoint: false });
   });
 
-  it("flags MOERs below 0 or above 3000 lbs/MWh", () => {
-    expect(insaneMoers([{ startMs: 0, lbsPerMwh: -1 }, { startMs: 1, lbsPerMwh: 3000 }, { startMs: 2, lbsPerMwh: 3001 }]).map((p) => p.lbsPerMwh)).toEqual([-1, 3001]);
+  it("takes a MOER as a grid's when it is above 0 and at most the bound", () => {
+    const plausible = [-1, 0, 0.5, 3000, 3001, Number.NaN, Number.POSITIVE_INFINITY].filter((v) => isPlausibleMoer(v, 3000));
+    expect(plausible).toEqual([0.5, 3000]);
   });
 });
 

@@ -145,10 +145,12 @@ describe("WattTime provider: time matching", () => {
     expect(fake.count("/v3/historical") + fake.count("/v3/forecast")).toBe(0);
   });
 
-  it("warns about a MOER outside 0–3000 lbs/MWh", async () => {
+  it("takes an answer holding a MOER above 3000 lbs/MWh as a failed call: the zone's fallback, a failures line", async () => {
     fake = await bed.start({ historical: ["CAISO_NORTH"], forecast: [], value: (_z, ms) => (ms === Date.parse("2026-10-01T05:00:00Z") ? 3500 : 800) });
     const t = await wattTimeProvider(credentials).resolve([demand("aws", "us-west-1", days("2026-10-01", 1))], context(fake.url, bed.cacheDir, "2026-11-05T00:00:00Z"));
-    expect(t.warnings).toEqual([expect.stringMatching(/^WattTime CAISO_NORTH: 1 MOER value\(s\) outside 0–3000 lbs\/MWh \(e\.g\. 3500 at 2026-10-01T05:00:00\.000Z\)/)]);
+    expect(t.failures).toEqual(["WattTime CAISO_NORTH: historical: MOER 3500 lbs/MWh at 2026-10-01T05:00:00.000Z is not plausible (a grid's is above 0 and at most 3000)"]);
+    expect(t.byRegion.get("aws:us-west-1")).toMatchObject({ source: expect.stringMatching(/^fallback:/), note: "WattTime request failed" });
+    expect(t.byPeriod.has("aws:us-west-1")).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isPlausibleMoer } from "../plausible-moer.js";
 import { WattTimeCallFailed, type WattTimeCaller } from "./client.js";
 import { MOER_UNITS, MyAccessResponse, RegionFromLocResponse, SignalDataResponse } from "./wire.js";
 
@@ -51,9 +52,14 @@ export async function fetchRegionFromLoc(client: WattTimeCaller, latitude: numbe
   return parse(RegionFromLocResponse, await client.getJson("/v3/region-from-loc", params, "region-from-loc"), "region-from-loc").region;
 }
 
-function toSeries(body: SignalDataResponse, endpoint: string): MoerSeries {
+function toSeries(body: SignalDataResponse, endpoint: string, maxMoer: number): MoerSeries {
   // Converting anything but lbs/MWh with the lbs→kg factor would be silently wrong: refuse it.
   if (body.meta.units !== MOER_UNITS) throw new WattTimeCallFailed(`${endpoint}: units "${body.meta.units}", expected ${MOER_UNITS}`);
+  // One impossible value makes the whole answer suspect: the call failed, and the zone takes its fallback.
+  const odd = body.data.find((p) => !isPlausibleMoer(p.value, maxMoer));
+  if (odd) {
+    throw new WattTimeCallFailed(`${endpoint}: MOER ${odd.value} lbs/MWh at ${new Date(Date.parse(odd.point_time)).toISOString()} is not plausible (a grid's is above 0 and at most ${maxMoer})`);
+  }
   return {
     periodSeconds: body.meta.data_point_period_seconds,
     points: body.data.map((p) => ({ startMs: Date.parse(p.point_time), lbsPerMwh: p.value })),
@@ -65,16 +71,16 @@ function toSeries(body: SignalDataResponse, endpoint: string): MoerSeries {
  * MOER points starting in [startMs, endMs). The API treats both ends as inclusive, so the point at endMs
  * (which belongs to the next window) is dropped here.
  */
-export async function fetchHistorical(client: WattTimeCaller, zone: string, startMs: number, endMs: number): Promise<MoerSeries> {
+export async function fetchHistorical(client: WattTimeCaller, zone: string, startMs: number, endMs: number, maxMoer: number): Promise<MoerSeries> {
   const params = { region: zone, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), signal_type: SIGNAL };
-  const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/historical", params, "historical"), "historical"), "historical");
+  const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/historical", params, "historical"), "historical"), "historical", maxMoer);
   return { ...series, points: series.points.filter((p) => p.startMs >= startMs && p.startMs < endMs) };
 }
 
 /** The current MOER: the first point of a zero-horizon forecast, or null when the answer holds none. */
-export async function fetchCurrent(client: WattTimeCaller, zone: string): Promise<{ point: MoerPoint; periodSeconds: number } | null> {
+export async function fetchCurrent(client: WattTimeCaller, zone: string, maxMoer: number): Promise<{ point: MoerPoint; periodSeconds: number } | null> {
   const params = { region: zone, signal_type: SIGNAL, horizon_hours: "0" };
-  const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/forecast", params, "forecast"), "forecast"), "forecast");
+  const series = toSeries(parse(SignalDataResponse, await client.getJson("/v3/forecast", params, "forecast"), "forecast"), "forecast", maxMoer);
   const first = series.points[0];
   return first ? { point: first, periodSeconds: series.periodSeconds } : null;
 }

@@ -1,4 +1,5 @@
 import type { CachedDay, DayCache } from "../cache.js";
+import { isPlausibleMoer } from "../plausible-moer.js";
 import type { WattTimeCaller } from "./client.js";
 import { fetchHistorical, type MoerPoint } from "./endpoints.js";
 import { MOER_UNITS } from "./wire.js";
@@ -96,7 +97,18 @@ function pending(): Pending {
   return { promise, resolve, reject };
 }
 
-export function historyStore(cache: DayCache | null, nowMs: number): HistoryStore {
+/**
+ * A cached day holding a value no grid has is a damaged or tampered file: it is removed and the day fetched again
+ * (if that fails, the zone takes its documented fallback like any failed call). Returns the warning, or null.
+ */
+async function distrustedDay(store: DayCache, zone: string, day: string, hit: CachedDay, maxMoer: number): Promise<string | null> {
+  const odd = hit.points.find(([, lbsPerMwh]) => !isPlausibleMoer(lbsPerMwh, maxMoer));
+  if (!odd) return null;
+  await store.remove(zone, day).catch(() => undefined);
+  return `WattTime cache: ${zone} ${day} held MOER ${odd[1]} lbs/MWh, not plausible (above 0 and at most ${maxMoer} expected): the file was removed and the day fetched again`;
+}
+
+export function historyStore(cache: DayCache | null, nowMs: number, maxMoer: number): HistoryStore {
   const known = new Map<string, Promise<DayPoints>>();
 
   /** Serves the days this call took on: from disk where fresh, else one request per window. Returns how many were fetched. */
@@ -105,7 +117,9 @@ export function historyStore(cache: DayCache | null, nowMs: number): HistoryStor
     await Promise.all(
       [...mine].map(async ([day, slot]) => {
         const hit = cache ? await cache.read(zone, utcDayKey(day)) : null;
-        if (hit && hit.units === MOER_UNITS && isFresh(day, hit, nowMs)) {
+        const distrust = cache && hit ? await distrustedDay(cache, zone, utcDayKey(day), hit, maxMoer) : null;
+        if (distrust) call.warnings.push(distrust);
+        if (hit && !distrust && hit.units === MOER_UNITS && isFresh(day, hit, nowMs)) {
           slot.resolve({ periodSeconds: hit.periodSeconds, points: hit.points.map(([sec, lbsPerMwh]) => ({ startMs: sec * 1000, lbsPerMwh })) });
         } else missing.push(day);
       }),
@@ -119,7 +133,7 @@ export function historyStore(cache: DayCache | null, nowMs: number): HistoryStor
         for (const d of inWindow) mine.get(d)!.resolve({ periodSeconds: null, points: [] });
         continue;
       }
-      const series = await fetchHistorical(call.client, zone, w.startMs, endMs);
+      const series = await fetchHistorical(call.client, zone, w.startMs, endMs, maxMoer);
       call.warnings.push(...series.warnings.map((m) => `WattTime ${zone}: ${m}`));
       const perDay = new Map<number, MoerPoint[]>(inWindow.map((d) => [d, []]));
       for (const p of series.points) perDay.get(dayStart(p.startMs))?.push(p);

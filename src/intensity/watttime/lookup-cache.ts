@@ -16,7 +16,9 @@ const AccessFile = z.object({
   current: z.array(z.string()),
 });
 
-const ZoneFile = z.object({ version: z.literal(1), latitude: z.number(), longitude: z.number(), zone: z.string().min(1) });
+// A zone code is WattTime's (letters, digits, underscores): anything else in the file was not written by us, and
+// would go into requests and messages. Such a file is a miss, and the place is looked up again.
+const ZoneFile = z.object({ version: z.literal(1), latitude: z.number(), longitude: z.number(), zone: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 /** The answers of /v3/my-access (per account) and /v3/region-from-loc (per place), kept on disk. */
 export interface LookupCache {

@@ -36,10 +36,3 @@ export function matchPeriod(points: MoerPoint[], periodSeconds: number, startMs:
   const last = points.at(-1);
   return { kind: "none", expected, afterLastPoint: last !== undefined && startMs >= last.startMs + periodMs };
 }
-
-/** A MOER outside this range (lbs/MWh) is not a real grid's marginal rate: worth a warning. */
-export const SANE_MOER_LBS_PER_MWH = { min: 0, max: 3000 } as const;
-
-export function insaneMoers(points: MoerPoint[]): MoerPoint[] {
-  return points.filter((p) => p.lbsPerMwh < SANE_MOER_LBS_PER_MWH.min || p.lbsPerMwh > SANE_MOER_LBS_PER_MWH.max);
-}

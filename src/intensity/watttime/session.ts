@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { dayCache } from "../cache.js";
+import { maxMoerLbsPerMwh } from "../plausible-moer.js";
 import type { IntensityContext } from "../types.js";
 import { WattTimeCallFailed, WattTimeNotInPlan, wattTimeClient, type RequestCounts, type WattTimeCaller } from "./client.js";
 import { fetchCurrent, fetchPlanAccess, fetchRegionFromLoc, type MoerPoint, type PlanAccess } from "./endpoints.js";
@@ -44,6 +45,7 @@ const cacheWriteWarning = (what: string, err: unknown): string =>
 
 export function wattTimeSession(ctx: IntensityContext, credentials: { username: string; password: string }): WattTimeSession {
   const baseUrl = ctx.env.WATTTIME_API_URL || DEFAULT_API_URL;
+  const maxMoer = maxMoerLbsPerMwh(ctx.env);
   const nowMs = ctx.now.getTime();
   const started = performance.now();
   const client = wattTimeClient({
@@ -82,7 +84,7 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
   /** A failed forecast call must not throw away the zone's history: it becomes a reason, and a failures line. */
   async function loadCurrent(zone: string, call: CallLog): Promise<CurrentOutcome> {
     try {
-      const current = await fetchCurrent(caller(call), zone);
+      const current = await fetchCurrent(caller(call), zone, maxMoer);
       return current ? { point: current.point } : { reason: "no current value", failure: null };
     } catch (err) {
       if (err instanceof WattTimeNotInPlan) return { reason: "current value not in plan", failure: null };
@@ -102,7 +104,7 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
     caller,
     access: (call) => (access ??= loadAccess(call)),
     zoneAt: (latitude, longitude, call) => shared(places, `${latitude},${longitude}`, () => lookUpZone(latitude, longitude, call)),
-    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer") : null, nowMs),
+    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer") : null, nowMs, maxMoer),
     current: (zone, call) => shared(currents, zone, () => loadCurrent(zone, call)),
   };
 }

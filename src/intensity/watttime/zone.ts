@@ -1,9 +1,9 @@
 import { fallbackValue } from "../static.js";
 import type { IntensityValue, RegionDemand } from "../types.js";
 import { lbsPerMwhToKgPerKwh } from "../units.js";
-import type { MoerPoint, PlanAccess } from "./endpoints.js";
+import type { PlanAccess } from "./endpoints.js";
 import { daysTouched, type ZoneHistory } from "./history.js";
-import { insaneMoers, matchPeriod, SANE_MOER_LBS_PER_MWH } from "./match.js";
+import { matchPeriod } from "./match.js";
 import type { CurrentOutcome } from "./session.js";
 
 const HISTORICAL = "watttime:historical";
@@ -52,7 +52,6 @@ export async function resolveZone(zone: string, demands: RegionDemand[], deps: Z
 
   const history = deps.access.historical.has(zone) ? await deps.history(zone, daysTouched(slots)) : null;
   if (history) {
-    warnInsane(zone, history.points, deps.warnings);
     deps.verbose(`WattTime ${zone}: ${history.cachedDays} day(s) from cache, ${history.fetchedDays} fetched`);
   }
 
@@ -84,8 +83,7 @@ export async function resolveZone(zone: string, demands: RegionDemand[], deps: Z
 
   if (wantsCurrent.length > 0) {
     const current = await deps.current(zone);
-    if ("point" in current) warnInsane(zone, [current.point], deps.warnings);
-    else if (current.failure) deps.fail(current.failure);
+    if (!("point" in current) && current.failure) deps.fail(current.failure);
     for (const s of wantsCurrent) {
       out.get(s.key)!.values.set(
         s.start,
@@ -96,14 +94,4 @@ export async function resolveZone(zone: string, demands: RegionDemand[], deps: Z
     }
   }
   return out;
-}
-
-function warnInsane(zone: string, points: MoerPoint[], warnings: string[]): void {
-  const odd = insaneMoers(points);
-  const first = odd[0];
-  if (!first) return;
-  warnings.push(
-    `WattTime ${zone}: ${odd.length} MOER value(s) outside ${SANE_MOER_LBS_PER_MWH.min}–${SANE_MOER_LBS_PER_MWH.max} lbs/MWh ` +
-      `(e.g. ${first.lbsPerMwh} at ${new Date(first.startMs).toISOString()}): used as published, check them`,
-  );
 }

@@ -1,6 +1,8 @@
+import { lookUp, nameTable } from "../../text/name-table.js";
+
 // Resource locations arrive as display names ("East US"), compact aliases ("EastUS") or codes ("eastus");
 // a few older billing rows use the zone-first form ("US East", "EU West"). All become the ARM code.
-const zoneFirst: Readonly<Record<string, string>> = {
+const zoneFirst: Readonly<Record<string, string>> = nameTable({
   useast: "eastus",
   useast2: "eastus2",
   uscentral: "centralus",
@@ -19,11 +21,11 @@ const zoneFirst: Readonly<Record<string, string>> = {
   aueast: "australiaeast",
   ausoutheast: "australiasoutheast",
   brsouth: "brazilsouth",
-};
+});
 
 /** The ARM region code for a ResourceLocation value; empty input gives "unassigned". */
 export function normaliseRegion(location: string): string {
   const compact = location.toLowerCase().replace(/[\s_-]+/g, "");
   if (compact === "") return "unassigned";
-  return zoneFirst[compact] ?? compact;
+  return lookUp(zoneFirst, compact) ?? compact;
 }
