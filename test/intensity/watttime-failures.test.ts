@@ -132,7 +132,7 @@ describe("WattTime client: token lifetime", () => {
     const client = wattTimeClient({
       baseUrl: fake.url,
       credentials,
-      http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+      http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
       abort: new AbortController().signal,
       clock: () => nowMs,
     });

@@ -42,7 +42,7 @@ export function context(url: string, cacheDir: string | null, now: string, messa
     abort: new AbortController().signal,
     cacheDir,
     now: new Date(now),
-    http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+    http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
   };
 }
 

@@ -98,7 +98,7 @@ export function sourceContext(overrides: Partial<SourceContext> = {}): SourceCon
     catalog: loadCatalog(),
     log: captureLog(),
     signal: new AbortController().signal,
-    http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+    http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
     ...overrides,
   };
 }

@@ -52,7 +52,7 @@ async function run(opts: {
     catalog,
     log: silentLogger,
     signal: new AbortController().signal,
-    http: { timeoutMs: opts.timeoutMs ?? 2000, retryBaseMs: 10, maxAttempts: 3 },
+    http: { timeoutMs: opts.timeoutMs ?? 15_000, retryBaseMs: 10, maxAttempts: 3 },
   };
   return fetchAzureUsage(ctx, { tlsOptions: { ca: cert.certPem } });
 }

@@ -111,7 +111,7 @@ describe("gcp source against a loopback BigQuery", () => {
 });
 
 describe("gcp source failures", () => {
-  const failWith = async (errors: BigQueryFakeOptions["errors"], http = { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 }) => {
+  const failWith = async (errors: BigQueryFakeOptions["errors"], http = { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 }) => {
     const { fake, env } = await start({ errors });
     const error = await gcpSource.fetch(gcpContext(env, { http })).then(
       () => undefined,

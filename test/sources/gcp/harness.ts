@@ -58,7 +58,7 @@ export function gcpContext(env: Record<string, string>, overrides: Partial<Sourc
     catalog: loadCatalog(),
     log: captureLog(),
     signal: new AbortController().signal,
-    http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+    http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
     ...rest,
   };
 }
