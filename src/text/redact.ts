@@ -19,10 +19,13 @@ export const REDACTED = "[redacted]";
 /** Shorter values are too likely to be ordinary words or numbers elsewhere in a message. */
 export const MIN_SECRET_LENGTH = 8;
 
-// A value: a double- or single-quoted string (its end may be cut off, as in a truncated answer) or a bare word.
-const VALUE = String.raw`("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s"'&,;)}\]<>]+)`;
+// A quoted value: in JSON inside a JSON string (\"…\"), in JSON, or in single quotes; its end may be cut off, as in
+// a truncated answer.
+const QUOTED = String.raw`\\"(?:[^"\\]|\\[^"])*(?:\\")?|"(?:[^"\\]|\\.)*"?|'[^']*'?`;
+// A bare value ends where a query string, a list or a sentence goes on; `[` is left out so [redacted] stays as it is.
+const VALUE = String.raw`(${QUOTED}|[^\s"'&,;()[\]{}<>]+)`;
 // Between a name and its value: a closing quote (escaped, inside a JSON string), then `:` or `=`.
-const SEPARATOR = String.raw`(\\?["']?\s*[:=]\s*\\?)`;
+const SEPARATOR = String.raw`(\\?["']?\s*[:=]\s*)`;
 // Names whose value is a credential: ending in one of the first words (access_token, client_secret, x-amz-security-token),
 // or having one of the second as a whole part (api_key, x-api-key, aws_secret_access_key, sig, X-Amz-Signature).
 const NAME = String.raw`(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]*(?:token|secret|password|passwd|passphrase|apikey)|(?:[A-Za-z0-9]+[_.-])*(?:key|sig|signature|pwd))`;
@@ -31,7 +34,7 @@ const PATTERNS: Array<[RegExp, (match: string, ...groups: string[]) => string]> 
   // A private key, also when cut off before its END line.
   [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, () => REDACTED],
   // A header's whole value, whatever the scheme (Bearer, Basic, AWS4-HMAC-SHA256 …); unquoted, to the end of the line.
-  [new RegExp(String.raw`\b((?:proxy-)?authorization)${SEPARATOR}("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\r\n]*)`, "gi"), (_, name, sep, value) => `${name}${sep}${masked(value!)}`],
+  [new RegExp(String.raw`\b((?:proxy-)?authorization)${SEPARATOR}(${QUOTED}|[^\r\n]*)`, "gi"), (_, name, sep, value) => `${name}${sep}${masked(value!)}`],
   // A token after its scheme, wherever it stands; it must hold a digit or a symbol, so "Basic authentication" stays.
   [/\b(Bearer|Basic)(\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi, (_, scheme, space) => `${scheme}${space}${REDACTED}`],
   [new RegExp(`${NAME}${SEPARATOR}${VALUE}`, "gi"), (_, name, sep, value) => `${name}${sep}${masked(value!)}`],
@@ -41,9 +44,9 @@ const PATTERNS: Array<[RegExp, (match: string, ...groups: string[]) => string]> 
 
 /** A value replaced, its quotes kept so that JSON stays JSON. */
 function masked(value: string): string {
-  const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+  const quote = ['\\"', '"', "'"].find((q) => value.startsWith(q));
   if (!quote) return REDACTED;
-  const closed = value.length > 1 && value.endsWith(quote);
+  const closed = value.length > quote.length && value.endsWith(quote);
   return `${quote}${REDACTED}${closed ? quote : ""}`;
 }
 
