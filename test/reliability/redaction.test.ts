@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wattTimeClient } from "../../src/intensity/watttime/client.js";
+import { createBigQueryClient, registerTokens } from "../../src/sources/gcp/bigquery-client.js";
 import { secretsInEnvironment } from "../../src/text/known-secrets.js";
 import { createRedactor, REDACTED } from "../../src/text/redact.js";
 import { fakeAccessToken as azureToken } from "../fakes/azure-tls.js";
@@ -8,7 +10,7 @@ import { fakeAccessToken as bigQueryToken } from "../fakes/bigquery.js";
 import { startFakeWattTime, type FakeWattTime } from "../fakes/watttime.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
 import { fakeAccessKeyId, fakeSecret as awsSecret } from "../sources/aws/harness.js";
-import { fakeSubjectToken } from "../sources/gcp/harness.js";
+import { fakeSubjectToken, gcpTestEnv } from "../sources/gcp/harness.js";
 import { awsSetup, azureSetup, fastPolicy, gcpSetup, scratch, windowArgs, type BillingSetup } from "./billing-setups.js";
 import { startFaultProxy, type Fault, type FaultRule } from "./fault-proxy.js";
 
@@ -125,6 +127,33 @@ describe("the redactor", () => {
   it("keeps a cache document valid JSON", () => {
     const doc = JSON.stringify({ zone: "Z", note: "Bearer abcdefgh1", access_token: "ya29.q", nested: { authorization: "Basic dXNlcjpwdw==" } });
     expect(JSON.parse(createRedactor([]).redact(doc))).toEqual({ zone: "Z", note: `Bearer ${REDACTED}`, access_token: REDACTED, nested: { authorization: REDACTED } });
+  });
+});
+
+describe("tokens obtained during the run are registered as they arrive", () => {
+  it("the GCP access token from the token exchange", async () => {
+    const redactor = createRedactor([]);
+    const client = createBigQueryClient({ jobProject: "p", location: undefined, env: gcpTestEnv(setups.gcp.upstream) });
+    await registerTokens(client, redactor);
+    expect(redactor.redact(`x ${bigQueryToken} y`)).toBe(`x ${bigQueryToken} y`);
+    expect((await client.authClient.getAccessToken()) ?? "").toBe(bigQueryToken);
+    expect(redactor.redact(`x ${bigQueryToken} y`)).toBe(`x ${REDACTED} y`);
+  });
+
+  it("the WattTime Basic credential and bearer token", async () => {
+    const redactor = createRedactor([]);
+    const client = wattTimeClient({
+      baseUrl: wattTime.url,
+      credentials: { username: "carbon-test", password: wattTimePassword },
+      http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 },
+      abort: new AbortController().signal,
+      clock: () => Date.now(),
+      redactor,
+    });
+    await client.getJson("/v3/my-access", {}, "my-access", {});
+    const bearer = /^Bearer (.+)$/.exec(wattTime.log.at(-1)!.authorization)![1]!;
+    const basic = Buffer.from(`carbon-test:${wattTimePassword}`).toString("base64");
+    expect(redactor.redact(`${bearer} ${basic}`)).toBe(`${REDACTED} ${REDACTED}`);
   });
 });
 
