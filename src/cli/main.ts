@@ -20,7 +20,10 @@ export async function main(deps: RunDeps): Promise<number> {
     }
     const e = err as Error;
     deps.stderr.write(`carbon-track: unexpected error: ${clean(e?.message ?? String(err))}\n`);
-    if (deps.argv.includes("--verbose") || deps.argv.includes("-v")) deps.stderr.write(`${redactor.redact(e?.stack ?? "").split("\n").map(sanitizeLine).join("\n")}\n`);
+    if (deps.argv.includes("--verbose") || deps.argv.includes("-v")) {
+      // A stack is many lines: each is cleaned on its own.
+      deps.stderr.write(`${redactor.redact(e?.stack ?? "").split("\n").map(sanitizeLine).join("\n")}\n`);
+    }
     return ExitCode.error;
   }
 }

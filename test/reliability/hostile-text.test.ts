@@ -96,7 +96,7 @@ const quote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
 const row = (account: string, region: string, type: string): string =>
   ["aws", quote(account), quote(region), quote(type), "instance-hour", "24", "2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z", "false", "10", "USD"].join(",");
 
-describe("hostile names from --input never reach the terminal raw (built CLI)", () => {
+describe("hostile names from --input never reach the terminal raw (built CLI)", { timeout: 60_000 }, () => {
   let dir: string;
   beforeAll(() => {
     dir = scratch("hostile-input");
@@ -112,7 +112,7 @@ describe("hostile names from --input never reach the terminal raw (built CLI)", 
   });
 
   it.each(["table", "markdown"])("--format %s, with --verbose", async (format) => {
-    const result = await runCli(["--input", join(dir, "usage.csv"), "--format", format, "--out", join(dir, `out-${format}`), "--verbose"], { env: { HOME: dir }, cwd: dir });
+    const result = await runCli(["--input", join(dir, "usage.csv"), "--format", format, "--out", join(dir, `out-${format}`), "--verbose"], { env: { HOME: dir }, cwd: dir, timeoutMs: 30_000 });
     expect(result.code, result.stderr).toBe(0);
     expectNoRaw("stdout", result.stdout);
     expectNoRaw("stderr", result.stderr);
@@ -124,7 +124,7 @@ describe("hostile names from --input never reach the terminal raw (built CLI)", 
   });
 });
 
-describe("hostile paths, keys and values in errors give one clean line (built CLI)", () => {
+describe("hostile paths, keys and values in errors give one clean line (built CLI)", { timeout: 60_000 }, () => {
   let dir: string;
   const hostileDir = (): string => join(dir, `conf${retitle}\nx`);
   beforeAll(() => {
@@ -156,7 +156,7 @@ describe("hostile paths, keys and values in errors give one clean line (built CL
     ["an --input number holding OSC 52", () => ["--input", join(dir, "bad-hours.csv")], /24\\x1b\]52;c;/],
   ];
   it.each(cases)("%s", async (_, args, shown) => {
-    const result = await runCli(args(), { env: { HOME: dir }, cwd: dir });
+    const result = await runCli(args(), { env: { HOME: dir }, cwd: dir, timeoutMs: 30_000 });
     const line = expectOneCleanLine(result, 2);
     expect(line).toMatch(/^carbon-track: /);
     expect(line).toMatch(shown);
@@ -164,7 +164,7 @@ describe("hostile paths, keys and values in errors give one clean line (built CL
 
   it("a new --out directory with control characters and a newline: written, and told escaped", async () => {
     const out = join(dir, `new${clear}\ndir`);
-    const result = await runCli(["--demo", "--out", out, "--stamp", "none"], { env: { HOME: dir }, cwd: dir });
+    const result = await runCli(["--demo", "--out", out, "--stamp", "none"], { env: { HOME: dir }, cwd: dir, timeoutMs: 30_000 });
     expect(result.code, result.stderr).toBe(0);
     expectNoRaw("stdout", result.stdout);
     expectNoRaw("stderr", result.stderr);
@@ -174,7 +174,7 @@ describe("hostile paths, keys and values in errors give one clean line (built CL
 
   it("a GITHUB_STEP_SUMMARY that cannot be appended to, its path holding OSC 52: one escaped warning", async () => {
     const summary = join(dir, `summary${osc52}\n`, "nested", "summary.md");
-    const result = await runCli(["--demo", "--out", join(dir, "out-summary")], { env: { HOME: dir, GITHUB_STEP_SUMMARY: summary }, cwd: dir });
+    const result = await runCli(["--demo", "--out", join(dir, "out-summary")], { env: { HOME: dir, GITHUB_STEP_SUMMARY: summary }, cwd: dir, timeoutMs: 30_000 });
     expect(result.code, result.stderr).toBe(0);
     expectNoRaw("stderr", result.stderr);
     expect(existsSync(join(dir, `summary${osc52}\n`))).toBe(false);
@@ -190,7 +190,7 @@ describe("hostile paths, keys and values in errors give one clean line (built CL
 const hostileMessage = `quota${retitle}${clear}\nInjected second line${osc52}${csi8bit}`;
 const hostileBody = JSON.stringify({ error: { code: "Hostile", message: hostileMessage }, message: hostileMessage, __type: "HostileException" });
 
-describe("a provider's message with control characters is one escaped line (built CLI)", () => {
+describe("a provider's message with control characters is one escaped line (built CLI)", { timeout: 60_000 }, () => {
   let setups: Record<BillingSetup["id"], BillingSetup>;
   let wattTime: FakeWattTime;
   beforeAll(async () => {

@@ -130,7 +130,7 @@ describe("the redactor", () => {
   });
 });
 
-describe("tokens obtained during the run are registered as they arrive", () => {
+describe("tokens obtained during the run are registered as they arrive", { timeout: 30_000 }, () => {
   it("the GCP access token from the token exchange", async () => {
     const redactor = createRedactor([]);
     const client = createBigQueryClient({ jobProject: "p", location: undefined, env: gcpTestEnv(setups.gcp.upstream) });
@@ -302,7 +302,7 @@ const cells: EchoCell[] = [
 ];
 
 /** Needs the built CLI (npm run build). */
-describe("echoing answers never print a secret (built CLI)", () => {
+describe("echoing answers never print a secret (built CLI)", { timeout: 60_000 }, () => {
   it.each(cells)("$name", async (cell) => {
     const { result, home, faulted } = await runEchoCell(cell);
     const why = `${cell.name}\nexit ${result.code}\nstderr:\n${result.stderr}`;
@@ -315,14 +315,14 @@ describe("echoing answers never print a secret (built CLI)", () => {
   });
 });
 
-describe("a known secret in any message is redacted (built CLI)", () => {
+describe("a known secret in any message is redacted (built CLI)", { timeout: 60_000 }, () => {
   it.each([
     ["--input", (s: string) => ["--input", `/nonexistent/${s}/usage.csv`]],
     ["--config", (s: string) => ["--demo", "--config", `/nonexistent/${s}.json`]],
     ["--out", (s: string) => ["--demo", "--out", `/dev/null/${s}`]],
   ] as const)("a path given to %s that holds GITHUB_TOKEN's value", async (_, args) => {
     const home = scratch("redaction-path");
-    const result = await runCli([...args(bystanders.GITHUB_TOKEN)], { env: { HOME: home, GITHUB_TOKEN: bystanders.GITHUB_TOKEN }, cwd: home });
+    const result = await runCli([...args(bystanders.GITHUB_TOKEN)], { env: { HOME: home, GITHUB_TOKEN: bystanders.GITHUB_TOKEN }, cwd: home, timeoutMs: 30_000 });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(1);
     expect(result.stderr).toContain(REDACTED);
