@@ -1,6 +1,10 @@
+import type { Redactor } from "./text/redact.js";
+import { sanitizeLine } from "./text/sanitize.js";
+
 /**
  * Talk goes to stderr; stdout is for data. Progress only on a TTY, nothing but warnings and errors with --quiet.
- * Created by the command layer and passed down: no module keeps its own.
+ * Created by the command layer and passed down: no module keeps its own. Every message is one line with its
+ * secrets redacted and its control characters escaped: messages quote paths, config keys and provider answers.
  */
 export interface Logger {
   /** A step that is under way (spinner-like line on a TTY, silent otherwise). */
@@ -16,6 +20,7 @@ export interface LoggerOptions {
   quiet: boolean;
   verbose: boolean;
   color: boolean;
+  redactor: Redactor;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
@@ -27,6 +32,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       progressShown = false;
     }
   };
+  const clean = (message: string): string => sanitizeLine(opts.redactor.redact(message));
   const line = (text: string): void => {
     clearProgress();
     opts.stream.write(`${text}\n`);
@@ -36,20 +42,20 @@ export function createLogger(opts: LoggerOptions): Logger {
     progress(message) {
       if (!tty || opts.quiet) return;
       clearProgress();
-      opts.stream.write(`… ${message}`);
+      opts.stream.write(`… ${clean(message)}`);
       progressShown = true;
     },
     info(message) {
-      if (!opts.quiet) line(message);
+      if (!opts.quiet) line(clean(message));
     },
     verbose(message) {
-      if (opts.verbose) line(message);
+      if (opts.verbose) line(clean(message));
     },
     warn(message) {
-      line(`${paint(33, "warning:")} ${message}`);
+      line(`${paint(33, "warning:")} ${clean(message)}`);
     },
     error(message) {
-      line(`${paint(31, "error:")} ${message}`);
+      line(`${paint(31, "error:")} ${clean(message)}`);
     },
   };
 }

@@ -12,6 +12,7 @@ import { renderMarkdown } from "../report/markdown.js";
 import type { ReportData } from "../report/model.js";
 import { renderTables } from "../report/table.js";
 import type { CarbonRecord } from "../schema.js";
+import type { Redactor } from "../text/redact.js";
 import type { Format, Stamp } from "./options.js";
 
 export interface OutputContext {
@@ -25,6 +26,8 @@ export interface OutputContext {
   /** Decided once by the command layer: stdout is a TTY and NO_COLOR is not set. */
   color: boolean;
   log: Logger;
+  /** The Markdown report quotes provider messages: it goes through here before the terminal or the job summary. */
+  redactor: Redactor;
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -70,11 +73,12 @@ const toStdout =
  */
 export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   let count = 0;
+  const markdown = (report: ReportData): string => ctx.redactor.redact(renderMarkdown(report));
   const finishCommon = (report: ReportData): void => {
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (!summaryFile) return;
     try {
-      appendFileSync(summaryFile, `${renderMarkdown(report)}\n`);
+      appendFileSync(summaryFile, `${markdown(report)}\n`);
     } catch (err) {
       ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
@@ -104,7 +108,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     record: (r) => out.add(csvLine(detailColumns, r)),
     async finish(report) {
       await out.flush();
-      ctx.stdout.write(ctx.format === "markdown" ? renderMarkdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
+      ctx.stdout.write(ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
       detail.commit();
       const written = [detailPath];
       for (const [name, content] of [

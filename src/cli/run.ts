@@ -9,6 +9,7 @@ import { budgetMessages } from "../report/budget-text.js";
 import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../sources/types.js";
+import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type Estimated, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
@@ -88,7 +89,8 @@ interface Gathered extends Omit<Collected<BatchIntensity>, "records" | "failedPr
   providers: string[];
 }
 
-export async function run(deps: RunDeps): Promise<number> {
+/** `redactor` knows the environment's secrets; the providers add the tokens they obtain. */
+export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
@@ -97,7 +99,7 @@ export async function run(deps: RunDeps): Promise<number> {
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
 
   const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
   const http = httpPolicy(deps.env);
 
   const intensityProvider = await intensityChoice.load();
@@ -114,6 +116,7 @@ export async function run(deps: RunDeps): Promise<number> {
       cacheDir: opts.cache ? defaultCacheDir(deps.env, process.platform) : null,
       now: deps.now,
       http,
+      redactor,
     },
   };
   // The hint comes once the usage is read: a bad --input must still give exactly one line.
@@ -132,7 +135,7 @@ export async function run(deps: RunDeps): Promise<number> {
     const { rows, window, providers: seen, warnings } = local;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
     const collected = await collectUsage(providers!, sourceCtx, (records) => {
       const scan = usageScan(batchDeps);
       for (const r of records) scan.add(r);
@@ -175,6 +178,7 @@ export async function run(deps: RunDeps): Promise<number> {
     stdout: deps.stdout,
     color: deps.stdout.isTTY === true && !noColor,
     log,
+    redactor,
   });
   const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
   let estimated: Estimated;
@@ -188,8 +192,9 @@ export async function run(deps: RunDeps): Promise<number> {
   const budget = opts.budget
     ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
     : null;
-  const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)];
-  const failures = [...gathered.failures, ...intensity.failures];
+  // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
+  const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
+  const failures = [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f));
   const report: ReportData = {
     ...head,
     summary,

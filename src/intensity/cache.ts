@@ -3,10 +3,12 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import type { Redactor } from "../text/redact.js";
 
 /**
  * The on-disk intensity cache. Every file is one JSON document written atomically. Files hold public grid data
- * and lookups (zones, times, values, which zones a plan reads): never a credential, a token or a username.
+ * and lookups (zones, times, values, which zones a plan reads): never a credential, a token or a username. What
+ * the provider answered is stored, so each document goes through the run's redactor before it is written.
  */
 export interface JsonFiles {
   /** The parsed document at `<cacheDir>/<parts…>.json`, or null when absent or not JSON (a damaged file is a miss). */
@@ -19,7 +21,7 @@ export interface JsonFiles {
 // Zone codes are WattTime's own (upper case, digits, underscores); anything else is escaped, never a path.
 const safeName = (s: string): string => (/^[A-Za-z0-9_-]+$/.test(s) ? s : encodeURIComponent(s).replace(/[%.]/g, "_"));
 
-export function jsonFiles(cacheDir: string): JsonFiles {
+export function jsonFiles(cacheDir: string, redactor: Redactor): JsonFiles {
   const fileOf = (parts: string[]): string => {
     const names = parts.map(safeName);
     names[names.length - 1] += ".json";
@@ -39,7 +41,7 @@ export function jsonFiles(cacheDir: string): JsonFiles {
       // Write beside the final name and rename: a reader never sees half a file, even if the run is killed.
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
       try {
-        await writeFile(tmp, JSON.stringify(value), "utf8");
+        await writeFile(tmp, redactor.redact(JSON.stringify(value)), "utf8");
         await rename(tmp, file);
       } catch (err) {
         await rm(tmp, { force: true });
@@ -73,8 +75,8 @@ export interface DayCache {
 }
 
 /** A day cache under `<cacheDir>/<namespace>/<zone>/<YYYY-MM-DD>.json`. */
-export function dayCache(cacheDir: string, namespace: string): DayCache {
-  const files = jsonFiles(cacheDir);
+export function dayCache(cacheDir: string, namespace: string, redactor: Redactor): DayCache {
+  const files = jsonFiles(cacheDir, redactor);
   const partsOf = (zone: string, day: string): string[] => [...namespace.split("/"), zone, day];
   return {
     async read(zone, day) {

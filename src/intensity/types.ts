@@ -2,6 +2,7 @@ import type { RegionEntry } from "../config/regions.js";
 import type { IntensitySignal } from "../schema.js";
 import type { Logger } from "../log.js";
 import type { HttpPolicy } from "../sources/types.js";
+import type { Redactor } from "../text/redact.js";
 
 /** Carbon intensity for one grid zone over one period, with where it came from. */
 export interface IntensityValue {
@@ -60,6 +61,8 @@ export interface IntensityContext {
   cacheDir: string | null;
   now: Date;
   http: HttpPolicy;
+  /** Registers the WattTime token; cache files go through it before they are written. */
+  redactor: Redactor;
 }
 
 export interface IntensityProvider {

@@ -3,13 +3,16 @@ import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, sparkline } from "./charts.js";
 import type { ReportData } from "./model.js";
 import { human, percent } from "./numbers.js";
+import { sanitizeLine } from "../text/sanitize.js";
 
 /**
- * Text that GitHub's Markdown (GFM) shows as written: the characters that start inline markup, HTML or a
- * table cell boundary are backslash-escaped, and a line break becomes a space so a cell stays one row.
+ * Text that GitHub's Markdown (GFM) shows as written: control characters and line breaks are shown escaped
+ * (`\x1b`, `\n`: the report may go to a terminal, and a cell must stay one row), then the characters that start
+ * inline markup, HTML or a table cell boundary are backslash-escaped, a backslash included so that `\|` in the
+ * data cannot end a cell.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~&#!]/g, "\\$&");
+  return sanitizeLine(text).replace(/[\\`*_[\]<>|~&#!]/g, "\\$&");
 }
 
 type Cell = string;

@@ -5,6 +5,7 @@ import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
 import type { ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
+import { sanitizeLine as text } from "../text/sanitize.js";
 
 export interface TableStyle {
   chalk: ChalkInstance;
@@ -31,8 +32,8 @@ function header(r: ReportData, s: TableStyle): string {
   const c = s.chalk;
   const lines = [
     c.bold(`carbon-track — GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`),
-    `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
-    `Signal: ${r.options.signal} (${r.options.intensity})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
+    `Providers: ${text(r.options.providers.join(", ")) || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
+    `Signal: ${r.options.signal} (${text(r.options.intensity)})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
@@ -60,7 +61,8 @@ function groupTable<K>(title: string, cols: string[], groups: Group<K>[], keyCel
   return `${s.chalk.bold(title)}\n${table.toString()}`;
 }
 
-const place = (k: { provider: string; region: string }): string => `${k.provider}:${k.region}`;
+// Names from billing data (providers, regions, instance types, zones) are shown escaped: they may hold control characters.
+const place = (k: { provider: string; region: string }): string => text(`${k.provider}:${k.region}`);
 
 function provenanceTable(r: ReportData, s: TableStyle): string {
   const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key));
@@ -70,11 +72,11 @@ function provenanceTable(r: ReportData, s: TableStyle): string {
   const head = shared === null ? ["Region", "Grid zone", "kg/kWh", "Source / note"] : ["Region", "Grid zone", "kg/kWh", "Source"];
   const table = makeTable(head, s, ["left", "left", "right", "left"]);
   for (const p of sorted) {
-    const source = shared === null && p.note ? `${p.source}\n${p.note}` : p.source;
-    table.push([p.key, p.zone ?? "-", p.meanKgPerKwh.toFixed(3), source]);
+    const source = shared === null && p.note ? `${text(p.source)}\n${text(p.note)}` : text(p.source);
+    table.push([text(p.key), text(p.zone ?? "-"), p.meanKgPerKwh.toFixed(3), source]);
   }
   const signals = [...new Set(sorted.map((p) => p.signal))].join(", ");
-  const title = `Intensity provenance per region (${signals || r.options.signal}${shared ? `; ${shared}` : ""})`;
+  const title = `Intensity provenance per region (${signals || r.options.signal}${shared ? `; ${text(shared)}` : ""})`;
   return `${s.chalk.bold(title)}\n${table.toString()}`;
 }
 
@@ -84,8 +86,8 @@ function suggestionsTable(r: ReportData, s: TableStyle): string {
   const table = makeTable(["Instance type", "From → to", "CO2e kg", "There kg", "Saving kg", "Saving"], s, ["left", "left", "right", "right", "right", "right"]);
   for (const x of r.suggestions) {
     table.push([
-      `${x.provider} ${x.instanceType}`,
-      `${x.fromRegion} → ${x.toRegion}`,
+      text(`${x.provider} ${x.instanceType}`),
+      text(`${x.fromRegion} → ${x.toRegion}`),
       compact(x.fromCo2eKg),
       compact(x.toCo2eKg),
       s.chalk.green(compact(x.savingKg)),
@@ -100,7 +102,7 @@ function suggestionsTable(r: ReportData, s: TableStyle): string {
  * (region × type, region, provider), the cleaner-region suggestions and where each intensity came from.
  */
 export function renderTables(r: ReportData, s: TableStyle): string {
-  const providerShares = r.summary.byProvider.map((g) => ({ label: g.key.provider, kg: g.totals.co2eKg }));
+  const providerShares = r.summary.byProvider.map((g) => ({ label: text(g.key.provider), kg: g.totals.co2eKg }));
   const regionShares = topShares(
     r.summary.byRegion.map((g) => ({ label: place(g.key), kg: g.totals.co2eKg })),
     10,
@@ -110,9 +112,9 @@ export function renderTables(r: ReportData, s: TableStyle): string {
     trendChart(dailySeries(r.summary.byDay, r.period.since, r.period.until), s.chalk),
     shareBars("Share of CO2e by provider", providerShares, s.chalk),
     shareBars("Share of CO2e by region", regionShares, s.chalk),
-    groupTable("CO2e by region and instance type (largest first)", ["Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [place(k), k.instanceType], r, s),
+    groupTable("CO2e by region and instance type (largest first)", ["Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [place(k), text(k.instanceType)], r, s),
     groupTable("CO2e by region", ["Region"], r.summary.byRegion, (k) => [place(k)], r, s),
-    groupTable("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [k.provider], r, s),
+    groupTable("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [text(k.provider)], r, s),
     suggestionsTable(r, s),
     provenanceTable(r, s),
   ];

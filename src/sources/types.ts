@@ -2,6 +2,7 @@ import type { Catalog } from "../config/catalog.js";
 import type { UserConfig } from "../config/user-config.js";
 import type { Logger } from "../log.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
+import type { Redactor } from "../text/redact.js";
 
 /** The usage window: whole UTC days, both ends inclusive (`until` is the last day counted). */
 export interface UsageWindow {
@@ -20,6 +21,8 @@ export interface SourceContext {
   /** Aborted when the user interrupts the run: stop requests and return. */
   signal: AbortSignal;
   http: HttpPolicy;
+  /** Where a token obtained from the provider is registered, and what a message that may quote an answer goes through. */
+  redactor: Redactor;
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { dayCache, defaultCacheDir } from "../../src/intensity/cache.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 describe("defaultCacheDir", () => {
   it("prefers XDG_CACHE_HOME, then the platform's place", () => {
@@ -21,7 +22,7 @@ describe("dayCache", () => {
 
   it("round-trips a day and leaves no temporary file", async () => {
     dir = await mkdtemp(path.join(tmpdir(), "ct-cache-"));
-    const cache = dayCache(dir, "watttime/co2_moer");
+    const cache = dayCache(dir, "watttime/co2_moer", createRedactor([]));
     const day = { units: "lbs_co2_per_mwh", periodSeconds: 300, fetchedAtMs: 1791072000000, points: [[1790812800, 812.5]] as [number, number][] };
     await cache.write("CAISO_NORTH", "2026-10-01", day);
     expect(await cache.read("CAISO_NORTH", "2026-10-01")).toEqual(day);
@@ -33,13 +34,13 @@ describe("dayCache", () => {
     dir = await mkdtemp(path.join(tmpdir(), "ct-cache-"));
     await mkdir(path.join(dir, "w/Z"), { recursive: true });
     await writeFile(path.join(dir, "w/Z/2026-10-01.json"), '{"version":1,"zone":"Z","day":"2026-10-01","units":"x","periodSeconds":300,"points":[]}');
-    expect(await dayCache(dir, "w").read("Z", "2026-10-01")).toBeNull();
+    expect(await dayCache(dir, "w", createRedactor([])).read("Z", "2026-10-01")).toBeNull();
   });
 
   it("treats a damaged file as a miss", async () => {
     dir = await mkdtemp(path.join(tmpdir(), "ct-cache-"));
     await mkdir(path.join(dir, "w/Z"), { recursive: true });
     await writeFile(path.join(dir, "w/Z/2026-10-01.json"), '{"version":1,"zone":"Z","day":"2026-10-01","units":"x","periodSeconds":300,"points":[[1,');
-    expect(await dayCache(dir, "w").read("Z", "2026-10-01")).toBeNull();
+    expect(await dayCache(dir, "w", createRedactor([])).read("Z", "2026-10-01")).toBeNull();
   });
 });

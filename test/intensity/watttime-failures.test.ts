@@ -5,6 +5,7 @@ import type { IntensityTable } from "../../src/intensity/types.js";
 import { wattTimeProvider } from "../../src/intensity/watttime/index.js";
 import type { FakeWattTime } from "../fakes/watttime.js";
 import { context, credentials, days, demand, wattTimeTestBed } from "./watttime-setup.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 let fake: FakeWattTime;
 const bed = wattTimeTestBed("ct-wt-");
@@ -135,6 +136,7 @@ describe("WattTime client: token lifetime", () => {
       http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
       abort: new AbortController().signal,
       clock: () => nowMs,
+      redactor: createRedactor([]),
     });
     await client.getJson("/v3/my-access", {}, "my-access", requests);
     nowMs += 20 * 60_000;

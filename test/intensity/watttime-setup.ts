@@ -8,6 +8,7 @@ import { silentLogger } from "../../src/log.js";
 import type { IntensityContext, Period, RegionDemand } from "../../src/intensity/types.js";
 import type { ProviderId } from "../../src/schema.js";
 import { startFakeWattTime, type FakeWattTime, type FakeWattTimeOptions } from "../fakes/watttime.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 export const regions = buildRegions(JSON.parse(readFileSync(new URL("../../config/regions.json", import.meta.url), "utf8")), undefined, "config/regions.json");
 export const DAY_MS = 86_400_000;
@@ -43,6 +44,7 @@ export function context(url: string, cacheDir: string | null, now: string, messa
     cacheDir,
     now: new Date(now),
     http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
+    redactor: createRedactor([]),
   };
 }
 

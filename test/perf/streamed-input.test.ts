@@ -15,6 +15,7 @@ import { jsonHead, jsonRecord, jsonTail } from "../../src/report/json.js";
 import type { UsageRecord } from "../../src/schema.js";
 import { runCli } from "../helpers/run-cli.js";
 import { shippedSetup } from "../report/setup-data.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 // The streamed --input path (two passes over the file, records written as they are estimated, nothing held) must
 // give exactly what the whole-array stages give for the same rows, byte for byte.
@@ -84,7 +85,7 @@ async function inMemory(file: string, window?: { from: string; to: string }) {
     const [provider, region] = key.split(":") as [UsageRecord["provider"], string];
     return { key, region: setup.regions.get(provider, region), periods: [] };
   });
-  const ctx = { signal: "marginal" as const, env: {}, log: silentLogger, abort: new AbortController().signal, cacheDir: null, now: new Date(), http: { timeoutMs: 1000, retryBaseMs: 1, maxAttempts: 1 } };
+  const ctx = { signal: "marginal" as const, env: {}, log: silentLogger, abort: new AbortController().signal, cacheDir: null, now: new Date(), http: { timeoutMs: 1000, retryBaseMs: 1, maxAttempts: 1 }, redactor: createRedactor([]) };
   const intensity = await staticProvider("--intensity static").resolve(demands, ctx);
   const estimated = estimate({ records, ...factors, intensity }).records;
   const summary = summarize(estimated);

@@ -15,7 +15,12 @@ export type Fault =
   /** Accept the request and never answer: only the client's timeout can end the call. */
   | { kind: "hang" }
   /** Forward, then send the upstream status and headers (its full Content-Length) and half the body, and drop the connection. */
-  | { kind: "truncate" };
+  | { kind: "truncate" }
+  /**
+   * An error answer whose message quotes the request's headers, Authorization included, as some gateways and
+   * proxies do; shaped so every provider's client reads the message (`error.message`, `message`, `__type`).
+   */
+  | { kind: "echo"; status: number };
 
 export interface FaultRule {
   /** Which requests the fault hits (the others are forwarded). */
@@ -81,6 +86,12 @@ export async function startFaultProxy(upstream: string, rule: FaultRule, tls?: P
       state.faulted += 1;
     }
     if (fault?.kind === "hang") return;
+    if (fault?.kind === "echo") {
+      const message = `request rejected: ${JSON.stringify(req.headers)}`;
+      res.writeHead(fault.status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "RequestRejected", message }, message, __type: "RequestRejected" }));
+      return;
+    }
     if (fault?.kind === "answer") {
       res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
       res.end(fault.body);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ct-colour-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string }
 
 async function report(isTTY: boolean, env: NodeJS.ProcessEnv): Promise<string> {
   const stdout = sink(isTTY);
-  const code = await run({ argv: ["--demo", "7", "--out", dir, "--quiet"], env, cwd: dir, now: new Date("2026-11-26T08:00:00Z"), stdout, stderr: sink(false), interrupt: new AbortController().signal });
+  const code = await run({ argv: ["--demo", "7", "--out", dir, "--quiet"], env, cwd: dir, now: new Date("2026-11-26T08:00:00Z"), stdout, stderr: sink(false), interrupt: new AbortController().signal }, createRedactor([]));
   expect(code).toBe(0);
   return stdout.text();
 }

@@ -64,7 +64,7 @@ describe("Markdown report", () => {
     const t = tables(html);
     for (const x of t) for (const cells of x.rows) expect(cells).toBe(x.head);
     expect(html).toContain("p5|&lt;script&gt;x&lt;/script&gt;*_`");
-    expect(escapeMarkdown("a|b\nc")).toBe("a\\|b c");
+    expect(escapeMarkdown("a|b\nc")).toBe("a\\|b\\\\nc");
   });
 
   it("shows the budget and the daily trend", async () => {

@@ -9,6 +9,7 @@ import { staticProvider } from "../../src/intensity/static.js";
 import { silentLogger } from "../../src/log.js";
 import type { ReportData } from "../../src/report/model.js";
 import type { UsageRecord } from "../../src/schema.js";
+import { createRedactor } from "../../src/text/redact.js";
 
 const shipped = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../config/${name}`, import.meta.url), "utf8"));
 
@@ -56,6 +57,7 @@ export async function reportFrom(records: UsageRecord[], extra: Partial<ReportDa
     cacheDir: null,
     now: new Date("2026-11-01T00:00:00Z"),
     http: { timeoutMs: 1000, retryBaseMs: 1, maxAttempts: 1 },
+    redactor: createRedactor([]),
   });
   const estimated = estimate({ records, catalog: setup.catalog, regions: setup.regions, intensity, signal: "marginal", gpuUtilization: 0.5 });
   const days = [...new Set(records.map((r) => r.periodStart.slice(0, 10)))].sort();

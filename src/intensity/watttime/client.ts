@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HttpPolicy } from "../../sources/types.js";
+import type { Redactor } from "../../text/redact.js";
 import { LoginResponse } from "./wire.js";
 
 /** The account's credentials were refused on /login: retrying cannot help. */
@@ -16,6 +17,8 @@ export interface WattTimeClientOptions {
   abort: AbortSignal;
   /** Milliseconds since the epoch, on the run's clock (tests pin it). */
   clock: () => number;
+  /** Knows the Basic credential and every token from /login; error details go through it before they are cut short. */
+  redactor: Redactor;
 }
 
 /** Incremented per HTTP request sent (each attempt), by endpoint name. */
@@ -77,6 +80,7 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
 
   async function login(requests: RequestCounts): Promise<string> {
     const basic = Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString("base64");
+    opts.redactor.add(basic);
     const res = await send(new URL("/login", opts.baseUrl), { authorization: `Basic ${basic}` }, "login", requests);
     // A wrong password is a 403 HTML page (sometimes 401): never retried, it would only burn the login quota.
     if (res.status === 401 || res.status === 403) {
@@ -86,6 +90,7 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
     if (!ok(res)) throw new WattTimeCallFailed(`login: HTTP ${res.status}`);
     const parsed = LoginResponse.safeParse(parseJson(res.text, "login"));
     if (!parsed.success) throw new WattTimeCallFailed("login: the answer holds no token");
+    opts.redactor.add(parsed.data.token);
     token = { value: parsed.data.token, obtainedMs: opts.clock() };
     return token.value;
   }
@@ -115,12 +120,12 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
         res = await send(url, { authorization: `Bearer ${bearer}` }, endpoint, requests);
       }
       if (res.status === 403) {
-        const detail = jsonMessage(res.text);
+        const detail = jsonMessage(res.text, opts.redactor);
         if (detail !== null) throw new WattTimeNotInPlan(detail);
         throw new WattTimeCallFailed(`${endpoint}: HTTP 403`);
       }
       if (!ok(res)) {
-        const detail = jsonMessage(res.text);
+        const detail = jsonMessage(res.text, opts.redactor);
         throw new WattTimeCallFailed(`${endpoint}: HTTP ${res.status}${detail ? ` (${detail})` : ""}`);
       }
       return parseJson(res.text, endpoint);
@@ -164,14 +169,17 @@ function parseJson(text: string, endpoint: string): unknown {
   }
 }
 
-/** The human message of a JSON error body (WattTime answers `{"message": …}` or `{"error": …}`), or null if not JSON. */
-function jsonMessage(text: string): string | null {
+/**
+ * The human message of a JSON error body (WattTime answers `{"message": …}` or `{"error": …}`), or null if not
+ * JSON. Redacted before it is cut short: a token cut in half would no longer be recognised.
+ */
+function jsonMessage(text: string, redactor: Redactor): string | null {
   try {
     const body = JSON.parse(text) as unknown;
     if (body && typeof body === "object") {
       const o = body as Record<string, unknown>;
       const msg = o.message ?? o.error ?? o.detail;
-      return typeof msg === "string" ? msg.slice(0, 200) : "";
+      return typeof msg === "string" ? redactor.redact(msg).slice(0, 200) : "";
     }
     return "";
   } catch {

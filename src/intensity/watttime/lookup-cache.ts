@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { jsonFiles } from "../cache.js";
+import type { Redactor } from "../../text/redact.js";
 import type { PlanAccess } from "./endpoints.js";
 
 /**
@@ -37,8 +38,8 @@ export function accountKey(baseUrl: string, username: string): string {
   return createHash("sha256").update(`${baseUrl}\n${username}`).digest("hex").slice(0, 32);
 }
 
-export function lookupCache(cacheDir: string, account: { baseUrl: string; username: string }): LookupCache {
-  const files = jsonFiles(cacheDir);
+export function lookupCache(cacheDir: string, account: { baseUrl: string; username: string }, redactor: Redactor): LookupCache {
+  const files = jsonFiles(cacheDir, redactor);
   const accessFile = ["watttime", "my-access", accountKey(account.baseUrl, account.username)];
   // A zone is a fact about the grid at a place, not about the account: kept for good.
   const zoneFile = (latitude: number, longitude: number): string[] => ["watttime", "region-from-loc", "co2_moer", `${latitude}_${longitude}`];

@@ -54,9 +54,10 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
     http: ctx.http,
     abort: ctx.abort,
     clock: () => nowMs + (performance.now() - started),
+    redactor: ctx.redactor,
   });
   const limit = limiter(ZONE_CONCURRENCY);
-  const lookups = ctx.cacheDir ? lookupCache(ctx.cacheDir, { baseUrl, username: credentials.username }) : null;
+  const lookups = ctx.cacheDir ? lookupCache(ctx.cacheDir, { baseUrl, username: credentials.username }, ctx.redactor) : null;
   const caller = (call: CallLog): WattTimeCaller => ({
     getJson: (path, params, endpoint) => limit(() => client.getJson(path, params, endpoint, call.requests)),
   });
@@ -104,7 +105,7 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
     caller,
     access: (call) => (access ??= loadAccess(call)),
     zoneAt: (latitude, longitude, call) => shared(places, `${latitude},${longitude}`, () => lookUpZone(latitude, longitude, call)),
-    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer") : null, nowMs, maxMoer),
+    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer", ctx.redactor) : null, nowMs, maxMoer),
     current: (zone, call) => shared(currents, zone, () => loadCurrent(zone, call)),
   };
 }

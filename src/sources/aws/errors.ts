@@ -3,11 +3,12 @@ import type { SourceContext } from "../types.js";
 
 export const requiredActions = "ce:GetCostAndUsage and ce:GetDimensionValues";
 
-/** Turns whatever the SDK threw into one line for a person. Credential values never reach it. */
-export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "env" | "http" | "window">): ProviderError {
+/** Turns whatever the SDK threw into one line for a person, with any credential it quotes redacted. */
+export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "http" | "window" | "redactor">): ProviderError {
   if (error instanceof ProviderError) return error;
   const name = errorName(error);
-  const detail = redact(firstLine(error), ctx.env);
+  // Redacted before the first line is taken: a header echoed over two lines must not leave half a token.
+  const detail = firstLine(ctx.redactor.redact(error instanceof Error ? error.message : String(error)));
   const line = (() => {
     switch (name) {
       case "AccessDeniedException":
@@ -63,17 +64,6 @@ function errorName(error: unknown): string {
   return "Error";
 }
 
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+function firstLine(text: string): string {
   return text.split("\n")[0]?.trim() || "no message";
-}
-
-/** Belt and braces: should an SDK message ever echo a secret from the environment, it is masked. */
-export function redact(text: string, env: NodeJS.ProcessEnv): string {
-  let out = text;
-  for (const key of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID"]) {
-    const value = env[key];
-    if (value && value.length >= 8) out = out.split(value).join("***");
-  }
-  return out;
 }

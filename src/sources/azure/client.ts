@@ -13,6 +13,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { DefaultAzureCredential } from "@azure/identity";
+import type { Redactor } from "../../text/redact.js";
 import { QueryPage, QueryPageBody } from "./result.js";
 
 /** The SDK defaults to 2022-10-01; 2023-03-01 is the version PROVIDERS.md was checked against. */
@@ -51,13 +52,24 @@ export interface AzureClients {
 // With another endpoint the SDK would ask for a token for `<endpoint>/.default`; ARM tokens are for this one.
 const credentialScopes = [`${publicCloud}/.default`];
 
+/** The credential, its every access token registered with the redactor as soon as it is issued. */
+function redactedCredential(credential: TokenCredential, redactor: Redactor): TokenCredential {
+  return {
+    async getToken(scopes, options) {
+      const token = await credential.getToken(scopes, options);
+      if (token) redactor.add(token.token);
+      return token;
+    },
+  };
+}
+
 /**
  * Clients on one DefaultAzureCredential (AZURE_TOKEN_CREDENTIALS picks a single credential).
  * The SDK's retries are off: withRetries counts attempts and honours the Cost Management rate-limit
  * headers, which the SDK ignores.
  */
-export function createAzureClients(env: NodeJS.ProcessEnv, transport: AzureTransport): AzureClients {
-  const credential: TokenCredential = new DefaultAzureCredential();
+export function createAzureClients(env: NodeJS.ProcessEnv, transport: AzureTransport, redactor: Redactor): AzureClients {
+  const credential = redactedCredential(new DefaultAzureCredential(), redactor);
   const common = {
     retryOptions: { maxRetries: 0 },
     ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),

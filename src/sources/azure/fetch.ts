@@ -98,7 +98,7 @@ export async function fetchAzureUsage(ctx: SourceContext, transport: AzureTransp
     withRetries(call, { policy: ctx.http, signal: ctx.signal, onAttempt: () => (requests[endpoint] = (requests[endpoint] ?? 0) + 1) });
 
   if (ctx.window.granularity === "hourly") warnings.push("the Cost Management Query API has no hourly data: answered daily");
-  const clients = createAzureClients(ctx.env, transport);
+  const clients = createAzureClients(ctx.env, transport, ctx.redactor);
   const opts: CallOptions = { timeoutMs: ctx.http.timeoutMs, abortSignal: ctx.signal };
   const subscriptions = await subscriptionsToQuery(ctx, clients, { env: ctx.env, opts, retry: counted("arm:subscriptions") }, failures);
   if (subscriptions.length === 0) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
 import { z } from "zod";
 import { ProviderError } from "../../errors.js";
+import type { Redactor } from "../../text/redact.js";
 import type { HttpPolicy } from "../types.js";
 import { CallAttempts } from "./attempts.js";
 import { isTransientBigQueryError } from "./errors.js";
@@ -31,6 +32,17 @@ export function createBigQueryClient(opts: ClientOptions): BigQuery {
     apiEndpoint: opts.env.BIGQUERY_EMULATOR_HOST || undefined,
     keyFilename: opts.env.GOOGLE_APPLICATION_CREDENTIALS || undefined,
     retryOptions: { autoRetry: false, maxRetries: 0 },
+  });
+}
+
+/**
+ * Registers every access token the client's credentials obtain (the token exchange's answer) with the redactor,
+ * before the first request is sent. Loading the credentials reads their file; it sends nothing.
+ */
+export async function registerTokens(client: BigQuery, redactor: Redactor): Promise<void> {
+  const credentials = await client.authClient.getClient();
+  credentials.on("tokens", (tokens: { access_token?: string | null }) => {
+    if (tokens.access_token) redactor.add(tokens.access_token);
   });
 }
 

@@ -1,4 +1,5 @@
 import { ProviderError } from "../../errors.js";
+import type { Redactor } from "../../text/redact.js";
 
 /** What the BigQuery client's errors carry (ApiError from @google-cloud/common, gaxios and fetch errors). */
 interface ClientError {
@@ -13,6 +14,7 @@ export interface ErrorContext {
   table: string;
   jobProject: string;
   maximumBytesBilled: number;
+  redactor: Redactor;
 }
 
 /** An attempt that outlived the HttpPolicy's timeout. */
@@ -62,9 +64,12 @@ function reasons(err: ClientError): string[] {
   return err.errors.map((e: unknown) => (e && typeof e === "object" && "reason" in e ? String(e.reason) : "")).filter(Boolean);
 }
 
-/** The first line of the service's own message, short: enough to act on, never a stack, a body or a URL. */
-function firstLine(message: unknown): string {
-  const text = typeof message === "string" ? message : "unknown error";
+/**
+ * The first line of the service's own message, short: enough to act on, never a stack, a body or a URL.
+ * Redacted before it is cut: a token cut in half would no longer be recognised.
+ */
+function firstLine(message: unknown, redactor: Redactor): string {
+  const text = typeof message === "string" ? redactor.redact(message) : "unknown error";
   return (text.split("\n")[0] ?? "").replace(/\bhttps?:\/\/\S+/g, "(url)").slice(0, 300);
 }
 
@@ -83,7 +88,7 @@ export function explainBigQueryError(error: unknown, ctx: ErrorContext): Provide
   }
   const err = asClientError(error);
   const why = reasons(err);
-  const message = firstLine(err.message);
+  const message = firstLine(err.message, ctx.redactor);
   // Transport failures carry no HTTP status; the service's own messages are matched by reason below.
   const raw = typeof err.code === "number" || typeof err.message !== "string" ? "" : err.message;
   if (NOT_JSON.test(raw)) return new ProviderError("gcp", "BigQuery sent an answer that is not valid JSON; run again later");

@@ -1,5 +1,5 @@
 import type { SourceContext, SourceResult } from "../types.js";
-import { createBigQueryClient, runQuery } from "./bigquery-client.js";
+import { createBigQueryClient, registerTokens, runQuery } from "./bigquery-client.js";
 import { explainBigQueryError } from "./errors.js";
 import { mapGpuUsageRows } from "./rows.js";
 import { buildGpuUsageQuery } from "./sql.js";
@@ -25,9 +25,11 @@ export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
 
   ctx.log.progress(`gcp: querying ${tableName}`);
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });
-  const run = await runQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal).catch((error: unknown) => {
-    throw explainBigQueryError(error, { table: tableName, jobProject, maximumBytesBilled });
-  });
+  const run = await registerTokens(client, ctx.redactor)
+    .then(() => runQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
+    .catch((error: unknown) => {
+      throw explainBigQueryError(error, { table: tableName, jobProject, maximumBytesBilled, redactor: ctx.redactor });
+    });
   ctx.log.verbose(
     `gcp: job ${run.jobId ?? "?"} processed ${run.bytesProcessed === undefined ? "an unreported amount" : gigabytes(run.bytesProcessed)}` +
       `${run.bytesBilled === undefined ? "" : `, billed ${gigabytes(run.bytesBilled)}`}${run.cacheHit ? " (cached)" : ""}` +

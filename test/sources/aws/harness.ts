@@ -5,6 +5,7 @@ import { buildCatalog, type Catalog } from "../../../src/config/catalog.js";
 import type { Logger } from "../../../src/log.js";
 import type { SourceContext, UsageWindow } from "../../../src/sources/types.js";
 import { repoRoot } from "../../helpers/run-cli.js";
+import { createRedactor } from "../../../src/text/redact.js";
 
 /** Recognisable fakes: a test fails if either ever shows up in output. */
 export const fakeAccessKeyId = "AKIAFAKETESTKEY00001";
@@ -99,6 +100,7 @@ export function sourceContext(overrides: Partial<SourceContext> = {}): SourceCon
     log: captureLog(),
     signal: new AbortController().signal,
     http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
+    redactor: createRedactor([]),
     ...overrides,
   };
 }

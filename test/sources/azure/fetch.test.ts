@@ -9,6 +9,7 @@ import type { SourceContext, UsageWindow } from "../../../src/sources/types.js";
 import type { UserConfig } from "../../../src/config/user-config.js";
 import { startAzureFake, type AzureFake, type SubscriptionScript } from "../../fakes/azure-cost.js";
 import { fakeAccessToken, makeAzStub, makeTestCert, type TestCert } from "../../fakes/azure-tls.js";
+import { createRedactor } from "../../../src/text/redact.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/azure/usage.json", import.meta.url), "utf8")) as {
   subscriptions: Record<string, SubscriptionScript>;
@@ -53,6 +54,7 @@ async function run(opts: {
     log: silentLogger,
     signal: new AbortController().signal,
     http: { timeoutMs: opts.timeoutMs ?? 15_000, retryBaseMs: 10, maxAttempts: 3 },
+    redactor: createRedactor([]),
   };
   return fetchAzureUsage(ctx, { tlsOptions: { ca: cert.certPem } });
 }

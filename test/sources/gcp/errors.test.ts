@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createRedactor } from "../../../src/text/redact.js";
 import { backoffMs } from "../../../src/sources/gcp/attempts.js";
 import { BigQueryTimeout, explainBigQueryError, isTransientBigQueryError } from "../../../src/sources/gcp/errors.js";
 import { exportTable } from "./harness.js";
 
-const ctx = { table: exportTable, jobProject: "ml-billing-admin", maximumBytesBilled: 50_000_000_000 };
+const ctx = { table: exportTable, jobProject: "ml-billing-admin", maximumBytesBilled: 50_000_000_000, redactor: createRedactor([]) };
 const url = "http://127.0.0.1:40111/projects/ml-billing-admin/queries";
 
 /** What node-fetch 3 rejects with when a connection fails or drops (its FetchError, type `system`). */

@@ -6,6 +6,7 @@ import type { UserConfig } from "../../../src/config/user-config.js";
 import type { Logger } from "../../../src/log.js";
 import type { SourceContext, UsageWindow } from "../../../src/sources/types.js";
 import { repoRoot } from "../../helpers/run-cli.js";
+import { createRedactor } from "../../../src/text/redact.js";
 
 export const exportTable = "ml-billing-admin.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
 export const aggregateFixture = join(repoRoot, "test/fixtures/gcp/aggregate-rows.json");
@@ -59,6 +60,7 @@ export function gcpContext(env: Record<string, string>, overrides: Partial<Sourc
     log: captureLog(),
     signal: new AbortController().signal,
     http: { timeoutMs: 15_000, retryBaseMs: 10, maxAttempts: 3 },
+    redactor: createRedactor([]),
     ...rest,
   };
 }
