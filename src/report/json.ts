@@ -7,13 +7,20 @@ import type { ReportData } from "./model.js";
  * `JSON.stringify(document, null, 2)` gives for the whole document.
  */
 
+/**
+ * JSON.stringify escapes C0 controls but writes DEL and the C1 controls raw, and a terminal may act on those when a
+ * person pipes the document to it: they are written as \u escapes, which every JSON reader decodes the same way.
+ */
+const stringify = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 /** A value as JSON.stringify(…, null, 2) writes it `depth` levels down. */
-const nested = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replaceAll("\n", `\n${"  ".repeat(depth)}`);
+const nested = (value: unknown, depth: number): string => stringify(value).replaceAll("\n", `\n${"  ".repeat(depth)}`);
 
 const members = (entries: [string, unknown][]): string =>
   entries
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `  ${JSON.stringify(k)}: ${nested(v, 1)}`)
+    .map(([k, v]) => `  ${stringify(k)}: ${nested(v, 1)}`)
     .join(",\n");
 
 export type JsonHead = Pick<ReportData, "schemaVersion" | "period" | "options">;
