@@ -8,7 +8,7 @@ import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
-import type { HttpPolicy } from "../sources/types.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type Estimated, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";

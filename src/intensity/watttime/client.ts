@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { HttpPolicy } from "../../sources/types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 import { LoginResponse } from "./wire.js";
 
 /** The account's credentials were refused on /login: retrying cannot help. */

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-cost-explorer";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { UserConfig } from "../../config/user-config.js";
-import type { HttpPolicy } from "../types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 
 /** Cost Explorer has one endpoint for the whole aws partition, in us-east-1. */
 const costExplorerRegion = "us-east-1";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { HttpPolicy } from "../types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 
 /** A wait longer than this would stall an unattended run for good: the call gives up instead (and is reported). */
 export const maxRequestedWaitMs = 60_000;

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ProviderError } from "../../errors.js";
-import type { HttpPolicy } from "../types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 import { BigQueryTimeout } from "./errors.js";
 
 /**

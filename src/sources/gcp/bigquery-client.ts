@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
 import { z } from "zod";
 import { ProviderError } from "../../errors.js";
-import type { HttpPolicy } from "../types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 import { CallAttempts } from "./attempts.js";
 import { isTransientBigQueryError } from "./errors.js";
 
