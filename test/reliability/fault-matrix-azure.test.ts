@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
-import { billingPair, hang, malformedJson, truncate, type Cell } from "./billing-cells.js";
-import { awsSetup, azureSetup } from "./billing-setups.js";
+import { array200, billingPair, drip, empty200, hang, html200, malformedJson, truncate, wrongShape200, type Cell } from "./billing-cells.js";
+import { awsSetup, azureSetup, testTimeoutMs } from "./billing-setups.js";
 
 // Resource Manager errors: {"error": {"code", "message"}}; throttling names its wait in headers.
 const armError = (status: number, code: string, message: string, headers: Record<string, string> = {}) => ({
@@ -11,6 +11,11 @@ const armError = (status: number, code: string, message: string, headers: Record
 });
 const throttled = (seconds: string) =>
   armError(429, "429", "Too many requests. Please retry.", { "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": seconds });
+
+const notAResult = (why: string) =>
+  new RegExp(`every subscription failed: subscription \\S+: the Query API answered HTTP 200 with a body that is not a query result \\(${why.replace(/[.()]/g, "\\$&")}`);
+const columns = ["UsageQuantity", "PreTaxCost", "UsageDate", "Meter", "ResourceLocation", "Currency"].map((name) => ({ name, type: "String" }));
+const page = (properties: unknown) => ({ kind: "answer" as const, status: 200, body: JSON.stringify({ properties }) });
 
 const cells: Cell[] = [
   { name: "throttling, once", fault: throttled("1"), times: 1, expect: "recovers" },
@@ -35,6 +40,15 @@ const cells: Cell[] = [
     times: Infinity,
     expect: /access denied \(403 RBACAccessDenied\): the identity needs the Cost Management Reader role/,
   },
+  // HTTP 200 that is not a query result: a failure of every subscription, never "no usage".
+  { name: "empty 200", fault: empty200, times: Infinity, expect: notAResult("the body is empty") },
+  { name: "wrong-shape 200", fault: wrongShape200, times: Infinity, expect: notAResult("columns missing") },
+  { name: "array 200", fault: array200, times: Infinity, expect: notAResult("an array") },
+  { name: "rows that are not arrays", fault: page({ columns, rows: [{ UsageQuantity: 24 }] }), times: Infinity, expect: notAResult("rows.0: expected array") },
+  { name: "rows without their columns", fault: page({ columns: [{ name: "UsageQuantity", type: "Number" }], rows: [[24]] }), times: Infinity, expect: /every subscription failed: .*query result has no UsageDate column/ },
+  { name: "HTML 200", fault: html200, times: Infinity, expect: notAResult("text/html") },
+  { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
+  { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: new RegExp(`every subscription failed: .*no answer within ${testTimeoutMs} ms, on every attempt`) },
 ];
 
 const pair = billingPair(["azure", azureSetup], ["aws", awsSetup]);

@@ -15,7 +15,9 @@ export type Fault =
   /** Accept the request and never answer: only the client's timeout can end the call. */
   | { kind: "hang" }
   /** Forward, then send the upstream status and headers (its full Content-Length) and half the body, and drop the connection. */
-  | { kind: "truncate" };
+  | { kind: "truncate" }
+  /** Forward, then send the upstream status and headers at once and the body one byte every `everyMs`: headers on time, the body never. */
+  | { kind: "drip"; everyMs: number };
 
 export interface FaultRule {
   /** Which requests the fault hits (the others are forwarded). */
@@ -99,6 +101,16 @@ export async function startFaultProxy(upstream: string, rule: FaultRule, tls?: P
     const headers = { ...answer.headers, "content-length": String(full.length) };
     delete headers["transfer-encoding"];
     res.writeHead(answer.statusCode ?? 502, headers);
+    if (fault?.kind === "drip") {
+      res.flushHeaders();
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < full.length) res.write(full.subarray(sent, ++sent));
+        else res.end();
+      }, fault.everyMs);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
     res.end(full);
   };
 
