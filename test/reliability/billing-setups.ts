@@ -83,8 +83,8 @@ export async function azureSetup(): Promise<BillingSetup> {
 }
 
 export async function gcpSetup(): Promise<BillingSetup> {
-  // The job is not complete on jobs.query's answer: the rows come from a getQueryResults poll, which cells fault too.
-  const fake = await startBigQueryFake({ fixture: loadAggregateFixture(aggregateFixture), incompleteAnswers: 1 });
+  // Small pages: the rows after the first come from getQueryResults calls, which cells fault too.
+  const fake = await startBigQueryFake({ fixture: loadAggregateFixture(aggregateFixture), pageSize: 2 });
   return {
     id: "gcp",
     upstream: fake.url,
