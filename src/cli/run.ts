@@ -37,6 +37,13 @@ function stopIfInterrupted(signal: AbortSignal, what = "nothing was written"): v
 
 const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
 
+/**
+ * The run's deadline for the billing providers (CARBON_TRACK_DEADLINE_MS): past it, a provider still running fails
+ * alone and the others' data is written. Longer than any healthy run (a BigQuery job is given up after 5 minutes),
+ * short enough that a scheduled run always ends.
+ */
+const defaultRunDeadlineMs = 15 * 60_000;
+
 function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
   return {
     timeoutMs: positiveInt(env.CARBON_TRACK_TIMEOUT_MS, 30_000),
@@ -137,7 +144,7 @@ export async function run(deps: RunDeps): Promise<number> {
       const scan = usageScan(batchDeps);
       for (const r of records) scan.add(r);
       return resolveScanned(scan);
-    });
+    }, positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs));
     if (collected.failedProviders.length === providers!.length) {
       for (const f of collected.failures) log.error(f);
       log.error("no provider answered: nothing was written");

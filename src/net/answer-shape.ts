@@ -12,7 +12,9 @@ export function checkAnswer<S extends z.ZodTypeAny>(schema: S, body: unknown): C
   if (parsed.success) return { ok: true, data: parsed.data as z.infer<S> };
   if (body === undefined || body === null || body === "") return { ok: false, why: "the body is empty" };
   if (Array.isArray(body)) return { ok: false, why: "an array" };
-  if (typeof body !== "object") return { ok: false, why: `a ${typeof body}, not a JSON object` };
+  // A client that could not parse the body as JSON hands over its text: a portal's or proxy's page, mostly.
+  if (typeof body === "string") return { ok: false, why: /^\s*</.test(body) ? "an HTML page" : "text, not JSON" };
+  if (typeof body !== "object") return { ok: false, why: `a JSON ${typeof body}, not an object` };
   return { ok: false, why: describeIssue(parsed.error.issues[0]) };
 }
 

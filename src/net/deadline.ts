@@ -17,6 +17,7 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** Whether it was the time that ran out (rather than the parent aborting). */
   readonly expired: boolean;
+  readonly ms: number;
   /** Stops the timer and lets go of the parent: call once the work is over. */
   clear(): void;
 }
@@ -39,9 +40,25 @@ export function deadline(ms: number, parent?: AbortSignal): Deadline {
     get expired() {
       return expired;
     },
+    ms,
     clear() {
       clearTimeout(timer);
       parent?.removeEventListener("abort", onParent);
     },
   };
+}
+
+/**
+ * Runs one attempt under a deadline: `call` gets the signal to pass to its request and must read the whole answer
+ * under it. Once the time is up the attempt fails with a DeadlineError, whatever error the aborted request gave.
+ */
+export async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limit = deadline(ms, parent);
+  try {
+    return await call(limit.signal);
+  } catch (error) {
+    throw limit.expired ? (limit.signal.reason as DeadlineError) : error;
+  } finally {
+    limit.clear();
+  }
 }

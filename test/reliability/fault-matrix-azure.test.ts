@@ -24,7 +24,7 @@ const cells: Cell[] = [
   { name: "5xx, once", fault: armError(503, "ServiceUnavailable", "The service is unavailable"), times: 1, expect: "recovers" },
   { name: "5xx, lasting", fault: armError(500, "InternalServerError", "Encountered internal server error"), times: Infinity, expect: /HTTP 500 InternalServerError/ },
   { name: "timeout, once", fault: hang, times: 1, expect: "recovers" },
-  { name: "timeout, lasting", fault: hang, times: Infinity, expect: /no answer before the request timeout, on every attempt/ },
+  { name: "timeout, lasting", fault: hang, times: Infinity, expect: new RegExp(`no answer within ${testTimeoutMs} ms, on every attempt`) },
   { name: "malformed JSON body", fault: malformedJson, times: Infinity, expect: /the Query API sent an answer that is not valid JSON \(HTTP 200\)/ },
   { name: "truncated body, once", fault: truncate, times: 1, expect: "recovers" },
   { name: "truncated body, lasting", fault: truncate, times: Infinity, expect: /the connection dropped before the answer was complete, on every attempt/ },

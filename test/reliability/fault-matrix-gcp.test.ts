@@ -13,7 +13,7 @@ const rateLimited = googleError(403, "rateLimitExceeded", "Exceeded rate limits:
 
 const notA = (method: string, why: string) =>
   new RegExp(`^error: gcp: BigQuery answered ${method} with HTTP 200 and a body that is not a query result \\(${why.replace(/[.()]/g, "\\$&")}\\)$`);
-const poll: Cell["match"] = ({ method, path }) => method === "GET" && /\/queries\/[^/?]+(\?|$)/.test(path);
+const page: Cell["match"] = ({ method, path }) => method === "GET" && /\/queries\/[^/?]+(\?|$)/.test(path);
 const googleAnswer = (body: unknown) => ({ kind: "answer" as const, status: 200, body: JSON.stringify(body), headers: { "content-type": "application/json; charset=UTF-8" } });
 
 const cells: Cell[] = [
@@ -39,22 +39,23 @@ const cells: Cell[] = [
     times: Infinity,
     expect: /permission denied: the credentials need bigquery\.jobs\.create/,
   },
-  // HTTP 200 that is not a query result, on jobs.query and on the getQueryResults poll: never "no usage".
-  { name: "empty 200", fault: empty200, times: Infinity, expect: notA("jobs.query", "the body is empty") },
+  // HTTP 200 that is not a query result, on jobs.query and on the getQueryResults pages: never "no usage".
+  // The client itself refuses an empty body as JSON that does not parse.
+  { name: "empty 200", fault: empty200, times: Infinity, expect: /^error: gcp: BigQuery sent an answer that is not valid JSON; run again later$/ },
   { name: "wrong-shape 200", fault: wrongShape200, times: Infinity, expect: notA("jobs.query", "jobComplete missing") },
   { name: "array 200", fault: array200, times: Infinity, expect: notA("jobs.query", "an array") },
-  { name: "HTML 200", fault: html200, times: Infinity, expect: notA("jobs.query", "text/html") },
+  { name: "HTML 200", fault: html200, times: Infinity, expect: notA("jobs.query", "an HTML page") },
   { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
   { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: new RegExp(`^error: gcp: BigQuery did not answer within ${testTimeoutMs} ms, after 4 attempts$`) },
-  { name: "poll: empty 200", match: poll, fault: empty200, times: Infinity, expect: notA("getQueryResults", "the body is empty") },
-  { name: "poll: wrong-shape 200", match: poll, fault: wrongShape200, times: Infinity, expect: notA("getQueryResults", "jobComplete missing") },
-  { name: "poll: array 200", match: poll, fault: array200, times: Infinity, expect: notA("getQueryResults", "an array") },
-  { name: "poll: rows without cells", match: poll, fault: googleAnswer({ kind: "bigquery#getQueryResultsResponse", jobComplete: true, totalRows: "1", schema: { fields: [{ name: "day", type: "STRING" }] }, rows: [{ v: "x" }] }), times: Infinity, expect: notA("getQueryResults", "rows.0.f missing") },
-  { name: "poll: HTML 200", match: poll, fault: html200, times: Infinity, expect: notA("getQueryResults", "text/html") },
-  { name: "poll: malformed JSON", match: poll, fault: malformedJson, times: Infinity, expect: /^error: gcp: BigQuery sent an answer that is not valid JSON; run again later$/ },
-  { name: "poll: truncated body, once", match: poll, fault: truncate, times: 1, expect: "recovers" },
-  { name: "poll: truncated body, lasting", match: poll, fault: truncate, times: Infinity, expect: /^error: gcp: the connection to BigQuery dropped mid-answer after retries$/ },
-  { name: "poll: drip-fed body, lasting", match: poll, fault: drip, times: Infinity, expect: new RegExp(`^error: gcp: BigQuery did not answer within ${testTimeoutMs} ms, after 4 attempts$`) },
+  { name: "page: empty 200", match: page, fault: empty200, times: Infinity, expect: /^error: gcp: BigQuery sent an answer that is not valid JSON; run again later$/ },
+  { name: "page: wrong-shape 200", match: page, fault: wrongShape200, times: Infinity, expect: notA("jobs.getQueryResults", "jobComplete missing") },
+  { name: "page: array 200", match: page, fault: array200, times: Infinity, expect: notA("jobs.getQueryResults", "an array") },
+  { name: "page: rows without cells", match: page, fault: googleAnswer({ kind: "bigquery#getQueryResultsResponse", jobComplete: true, totalRows: "1", schema: { fields: [{ name: "day", type: "STRING" }] }, rows: [{ v: "x" }] }), times: Infinity, expect: notA("jobs.getQueryResults", "rows.0.f missing") },
+  { name: "page: HTML 200", match: page, fault: html200, times: Infinity, expect: notA("jobs.getQueryResults", "an HTML page") },
+  { name: "page: malformed JSON", match: page, fault: malformedJson, times: Infinity, expect: /^error: gcp: BigQuery sent an answer that is not valid JSON; run again later$/ },
+  { name: "page: truncated body, once", match: page, fault: truncate, times: 1, expect: "recovers" },
+  { name: "page: truncated body, lasting", match: page, fault: truncate, times: Infinity, expect: /^error: gcp: the connection to BigQuery dropped mid-answer after retries$/ },
+  { name: "page: drip-fed body, lasting", match: page, fault: drip, times: Infinity, expect: new RegExp(`^error: gcp: BigQuery did not answer within ${testTimeoutMs} ms, after 4 attempts$`) },
 ];
 
 const pair = billingPair(["gcp", gcpSetup], ["aws", awsSetup]);

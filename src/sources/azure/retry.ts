@@ -36,7 +36,8 @@ function retryDelayMs(err: unknown, attempt: number, policy: HttpPolicy): number
     if (status === undefined || status >= 500) return backoff;
     return undefined;
   }
-  return err instanceof Error && err.name === "AbortError" ? backoff : undefined;
+  // TimeoutError: an attempt's deadline passed (net/deadline.ts); AbortError: the SDK gave up on the connection.
+  return err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError") ? backoff : undefined;
 }
 
 /**
