@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkAnswer } from "../../net/answer-shape.js";
-import { assertSameOrigin, managementEndpoint, NotAnAnswer, sendJson, type CallOptions, type Send } from "./client.js";
+import { assertSameOrigin, managementEndpoint, noContent, NotAnAnswer, sendJson, type CallOptions, type Send } from "./client.js";
 
 // Query one subscription per request (PROVIDERS.md), so wider scopes are listed as subscriptions first.
 const Descendants = z.object({
@@ -48,7 +48,7 @@ export async function subscriptionsInScope(
 
 /** A listing page of the shape Resource Manager sends (`value` always present), or a failure naming what is wrong. */
 function listing<S extends z.ZodTypeAny>(schema: S, answer: unknown): z.infer<S> {
-  const checked = checkAnswer(schema, answer);
+  const checked = checkAnswer(schema, answer === noContent ? undefined : answer);
   if (checked.ok) return checked.data;
   throw new NotAnAnswer(`Resource Manager answered HTTP 200 with a body that is not a subscription listing (${checked.why})`);
 }
