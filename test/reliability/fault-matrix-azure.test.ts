@@ -44,7 +44,7 @@ const cells: Cell[] = [
   { name: "empty 200", fault: empty200, times: Infinity, expect: notAResult("the body is empty") },
   { name: "wrong-shape 200", fault: wrongShape200, times: Infinity, expect: notAResult("properties missing") },
   { name: "array 200", fault: array200, times: Infinity, expect: notAResult("an array") },
-  { name: "rows that are not arrays", fault: page({ columns, rows: [{ UsageQuantity: 24 }] }), times: Infinity, expect: notAResult("rows.0: expected array") },
+  { name: "rows that are not arrays", fault: page({ columns, rows: [{ UsageQuantity: 24 }] }), times: Infinity, expect: notAResult("properties.rows.0: expected array") },
   { name: "rows without their columns", fault: page({ columns: [{ name: "UsageQuantity", type: "Number" }], rows: [[24]] }), times: Infinity, expect: /every subscription failed: .*query result has no UsageDate column/ },
   { name: "HTML 200", fault: html200, times: Infinity, expect: notAResult("an HTML page") },
   { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },

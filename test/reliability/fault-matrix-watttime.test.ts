@@ -58,8 +58,8 @@ const cells: WattTimeCell[] = [
   { name: "HTML 200", fault: html200, times: Infinity, expect: failed(/historical: the answer is not JSON/) },
   { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
   { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: failed(new RegExp(`historical: no answer within ${testTimeoutMs} ms after 4 attempts`)) },
-  { name: "login: empty 200", path: "/login", fault: empty200, times: Infinity, expect: { fallbackNote: "WattTime login failed", error: /WattTime: login: HTTP 200 with an empty body/ } },
-  { name: "login: drip-fed body", path: "/login", fault: drip, times: Infinity, expect: { fallbackNote: "WattTime login failed", error: new RegExp(`WattTime: login: no answer within ${testTimeoutMs} ms after 4 attempts`) } },
+  { name: "login: empty 200", path: "/login", fault: empty200, times: Infinity, expect: { fallbackNote: "WattTime unavailable", error: /^error: WattTime: login: HTTP 200 with an empty body$/ } },
+  { name: "login: drip-fed body", path: "/login", fault: drip, times: Infinity, expect: { fallbackNote: "WattTime unavailable", error: new RegExp(`^error: WattTime: login: no answer within ${testTimeoutMs} ms after 4 attempts$`) } },
 ];
 
 const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";

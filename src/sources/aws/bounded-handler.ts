@@ -55,6 +55,8 @@ function boundBody(body: Readable, limit: ReturnType<typeof deadline>): Readable
     counted.destroy(limit.signal.reason instanceof Error ? limit.signal.reason : new Error("aborted"));
   };
   limit.signal.addEventListener("abort", stop, { once: true });
+  // The SDK listens for the body's errors while it reads; should it never read, a late deadline must not crash.
+  counted.on("error", () => undefined);
   body.on("error", (error) => counted.destroy(error));
   counted.on("close", () => {
     limit.signal.removeEventListener("abort", stop);
