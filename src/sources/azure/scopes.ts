@@ -48,7 +48,8 @@ export async function subscriptionsInScope(
 
 /** A listing page of the shape Resource Manager sends (`value` always present), or a failure naming what is wrong. */
 function listing<S extends z.ZodTypeAny>(schema: S, answer: unknown): z.infer<S> {
-  const checked = checkAnswer(schema, answer === noContent ? undefined : answer);
+  if (answer === noContent) throw new NotAnAnswer("Resource Manager answered a subscription listing with 204 No Content");
+  const checked = checkAnswer(schema, answer);
   if (checked.ok) return checked.data;
   throw new NotAnAnswer(`Resource Manager answered HTTP 200 with a body that is not a subscription listing (${checked.why})`);
 }
