@@ -106,6 +106,8 @@ export const html200: Fault = {
   body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Please sign in.</p></body></html>",
   headers: { "content-type": "text/html; charset=utf-8" },
 };
+/** An answer that declares a body over the 64 MiB bound (the little it sends is never read). */
+export const oversized: Fault = { kind: "answer", status: 200, body: "{}", headers: { "content-length": String(65 * 1024 * 1024) } };
 /** Headers at once, then one byte every 200 ms: only a deadline covering the body ends it. */
 export const drip: Fault = { kind: "drip", everyMs: 200 };
 

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { array200, billingPair, drip, empty200, hang, html200, malformedJson, truncate, wrongShape200, type Cell } from "./billing-cells.js";
+import { array200, billingPair, drip, empty200, hang, html200, malformedJson, oversized, truncate, wrongShape200, type Cell } from "./billing-cells.js";
 import { awsSetup, azureSetup, testTimeoutMs } from "./billing-setups.js";
 
 // Cost Explorer speaks JSON 1.1: errors are HTTP 400 with {"__type", "message"} (5xx for its own faults).
@@ -32,6 +32,7 @@ const cells: Cell[] = [
   { name: "array 200", fault: array200, times: Infinity, expect: notA("GetCostAndUsage", "ResultsByTime missing") },
   { name: "results of the wrong shape", fault: answer200({ ResultsByTime: {} }), times: Infinity, expect: notA("GetCostAndUsage", "ResultsByTime: expected array") },
   { name: "HTML 200", fault: html200, times: Infinity, expect: /^error: aws: Cost Explorer sent an answer that is not valid JSON/ },
+  { name: "answer over 64 MiB", fault: oversized, times: Infinity, expect: /^error: aws: Cost Explorer's answer is larger than 64 MiB: refused$/ },
   { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
   { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: new RegExp(`^error: aws: no answer from Cost Explorer within ${testTimeoutMs} ms`) },
   // The instance types first listed decide which hours are read: a wrong list silently drops rows.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { array200, billingPair, drip, empty200, hang, html200, malformedJson, truncate, wrongShape200, type Cell } from "./billing-cells.js";
+import { array200, billingPair, drip, empty200, hang, html200, malformedJson, oversized, truncate, wrongShape200, type Cell } from "./billing-cells.js";
 import { awsSetup, gcpSetup, testTimeoutMs } from "./billing-setups.js";
 
 // Google API errors: {"error": {"code", "message", "errors": [{"reason"}], "status"}}.
@@ -45,6 +45,7 @@ const cells: Cell[] = [
   { name: "wrong-shape 200", fault: wrongShape200, times: Infinity, expect: notA("jobs.query", "jobComplete missing") },
   { name: "array 200", fault: array200, times: Infinity, expect: notA("jobs.query", "an array") },
   { name: "HTML 200", fault: html200, times: Infinity, expect: notA("jobs.query", "an HTML page") },
+  { name: "answer over 64 MiB", fault: oversized, times: Infinity, expect: /^error: gcp: BigQuery's answer is larger than 64 MiB: refused$/ },
   { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
   { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: new RegExp(`^error: gcp: BigQuery did not answer within ${testTimeoutMs} ms, after 4 attempts$`) },
   { name: "page: empty 200", match: page, fault: empty200, times: Infinity, expect: /^error: gcp: BigQuery sent an answer that is not valid JSON; run again later$/ },
