@@ -1,4 +1,5 @@
-import { CarbonTrackError } from "../errors.js";
+import { CarbonTrackError, ProviderError } from "../errors.js";
+import { deadline, type Deadline } from "../net/deadline.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { SourceContext } from "../sources/types.js";
@@ -24,17 +25,21 @@ export async function collectUsage<T>(
   providers: readonly ProviderId[],
   ctx: SourceContext,
   afterEach: (records: UsageRecord[]) => Promise<T>,
+  deadlineMs: number,
 ): Promise<Collected<T>> {
   const out: Collected<T> = { records: [], warnings: [], failures: [], failedProviders: [], requests: {}, batches: [] };
+  // Providers see the run's deadline as an abort, as they see an interrupt; ctx.signal stays the interrupt alone.
+  const runDeadline = deadline(deadlineMs, ctx.signal);
   const settled = await Promise.allSettled(
     providers.map(async (id) => {
       ctx.log.progress(`querying ${id}`);
       const started = Date.now();
-      const result = await sources[id].fetch(ctx);
+      const result = await beforeDeadline(id, sources[id].fetch({ ...ctx, signal: runDeadline.signal }), runDeadline);
       ctx.log.verbose(`${id}: ${result.records.length} usage rows in ${Date.now() - started} ms`);
       return { result, batch: await afterEach(result.records) };
     }),
   );
+  runDeadline.clear();
   settled.forEach((s, i) => {
     const id = providers[i]!;
     if (s.status === "fulfilled") {
@@ -55,3 +60,22 @@ export async function collectUsage<T>(
   });
   return out;
 }
+
+/**
+ * A provider's answer, or its failure once the run's deadline passes: a provider still running then fails alone
+ * (whatever its SDK does with the abort, the run does not wait for it) and the others' data is written.
+ * An interrupt is not a deadline: the provider stops on the aborted signal and the run ends as interrupted.
+ */
+function beforeDeadline<R>(id: ProviderId, work: Promise<R>, limit: Deadline): Promise<R> {
+  const passed = new Promise<never>((_, reject) => {
+    const onAbort = (): void => {
+      if (limit.expired) reject(new ProviderError(id, `no answer before the run's deadline (${seconds(limit.ms)} s, CARBON_TRACK_DEADLINE_MS)`));
+    };
+    if (limit.signal.aborted) onAbort();
+    else limit.signal.addEventListener("abort", onAbort, { once: true });
+    void work.finally(() => limit.signal.removeEventListener("abort", onAbort)).catch(() => undefined);
+  });
+  return Promise.race([work, passed]);
+}
+
+const seconds = (ms: number): string => String(Math.round(ms / 100) / 10);

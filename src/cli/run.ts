@@ -8,7 +8,7 @@ import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
-import type { HttpPolicy } from "../sources/types.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type Estimated, type UsageRows } from "./estimate-pass.js";
@@ -37,6 +37,13 @@ function stopIfInterrupted(signal: AbortSignal, what = "nothing was written"): v
 }
 
 const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
+
+/**
+ * The run's deadline for the billing providers (CARBON_TRACK_DEADLINE_MS): past it, a provider still running fails
+ * alone and the others' data is written. Longer than any healthy run (a BigQuery job is given up after 5 minutes),
+ * short enough that a scheduled run always ends.
+ */
+const defaultRunDeadlineMs = 15 * 60_000;
 
 function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
   return {
@@ -140,7 +147,7 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
       const scan = usageScan(batchDeps);
       for (const r of records) scan.add(r);
       return resolveScanned(scan);
-    });
+    }, positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs));
     if (collected.failedProviders.length === providers!.length) {
       for (const f of collected.failures) log.error(f);
       log.error("no provider answered: nothing was written");

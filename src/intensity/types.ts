@@ -1,7 +1,7 @@
 import type { RegionEntry } from "../config/regions.js";
 import type { IntensitySignal } from "../schema.js";
 import type { Logger } from "../log.js";
-import type { HttpPolicy } from "../sources/types.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 
 /** Carbon intensity for one grid zone over one period, with where it came from. */

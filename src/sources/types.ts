@@ -1,6 +1,7 @@
 import type { Catalog } from "../config/catalog.js";
 import type { UserConfig } from "../config/user-config.js";
 import type { Logger } from "../log.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
 
@@ -23,18 +24,6 @@ export interface SourceContext {
   http: HttpPolicy;
   /** Where a token obtained from the provider is registered, and what a message that may quote an answer goes through. */
   redactor: Redactor;
-}
-
-/**
- * Timeouts and retry pacing for every provider call. Set by the command layer (the environment variables
- * CARBON_TRACK_TIMEOUT_MS and CARBON_TRACK_RETRY_BASE_MS let tests shorten them).
- */
-export interface HttpPolicy {
-  /** Per-request timeout. */
-  timeoutMs: number;
-  /** First backoff delay; later ones double, with jitter, up to maxAttempts in all. */
-  retryBaseMs: number;
-  maxAttempts: number;
 }
 
 export interface SourceResult {

@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, expect } from "vitest";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
 import { fastPolicy, scratch, windowArgs, type BillingSetup } from "./billing-setups.js";
-import { startFaultProxy, type Fault } from "./fault-proxy.js";
+import { startFaultProxy, type Fault, type FaultRule } from "./fault-proxy.js";
 
 /** One cell of the fault matrix: a fault on a provider's data call, and what the run must do about it. */
 export interface Cell {
@@ -14,6 +14,8 @@ export interface Cell {
   times: number;
   /** `recovers`: exit 0 with every row. A RegExp: exit 3, an error line naming the provider that matches it. */
   expect: "recovers" | RegExp;
+  /** Which requests the fault hits, when not the provider's data call. */
+  match?: FaultRule["match"];
 }
 
 /**
@@ -45,12 +47,12 @@ export function detailRows(out: string): Record<string, string[]> {
 }
 
 /** Runs the built CLI with `faulted` behind a fault proxy and `partner` healthy beside it. */
-export async function runBillingCell(faulted: BillingSetup, partner: BillingSetup, cell: Pick<Cell, "fault" | "times">): Promise<CellRun> {
-  const proxy = await startFaultProxy(faulted.upstream, { match: faulted.dataCall, fault: cell.fault, times: cell.times }, faulted.tls);
+export async function runBillingCell(faulted: BillingSetup, partner: BillingSetup, cell: Pick<Cell, "fault" | "times" | "match">, extraEnv: Record<string, string> = {}): Promise<CellRun> {
+  const proxy = await startFaultProxy(faulted.upstream, { match: cell.match ?? faulted.dataCall, fault: cell.fault, times: cell.times }, faulted.tls);
   try {
     const dir = scratch(faulted.id);
     const out = join(dir, "out");
-    const env: Record<string, string> = { ...fastPolicy, HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...partner.env(partner.upstream), ...faulted.env(proxy.url) };
+    const env: Record<string, string> = { ...fastPolicy, HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), ...partner.env(partner.upstream), ...faulted.env(proxy.url), ...extraEnv };
     // Azure's stub `az` must stay first on PATH whichever side Azure is on.
     const path = [partner.env(partner.upstream).PATH, faulted.env(proxy.url).PATH].filter(Boolean)[0];
     if (path) env.PATH = path;
@@ -91,6 +93,25 @@ export const hang: Fault = { kind: "hang" };
 export const truncate: Fault = { kind: "truncate" };
 
 /**
+ * Answers that are HTTP 200 but not the result asked for: each must be a provider failure, never "no usage".
+ * The wrong shape is a JSON object of another API's kind; the HTML page is what a captive portal or a
+ * misrouted proxy sends.
+ */
+export const empty200: Fault = { kind: "answer", status: 200, body: "" };
+export const wrongShape200: Fault = { kind: "answer", status: 200, body: JSON.stringify({ status: "ok", items: [{ id: 1 }] }) };
+export const array200: Fault = { kind: "answer", status: 200, body: "[]" };
+export const html200: Fault = {
+  kind: "answer",
+  status: 200,
+  body: "<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Please sign in.</p></body></html>",
+  headers: { "content-type": "text/html; charset=utf-8" },
+};
+/** An answer that declares a body over the 64 MiB bound (the little it sends is never read). */
+export const oversized: Fault = { kind: "answer", status: 200, body: "{}", headers: { "content-length": String(65 * 1024 * 1024) } };
+/** Headers at once, then one byte every 200 ms: only a deadline covering the body ends it. */
+export const drip: Fault = { kind: "drip", everyMs: 200 };
+
+/**
  * One fault-matrix file's set-up: the faulted provider and a healthy partner, started once, and the healthy
  * baseline both must reproduce. `run` faults one cell; `check` holds it to the baseline.
  */
@@ -110,7 +131,7 @@ export function billingPair(faulted: [name: string, start: () => Promise<Billing
     await Promise.all([f?.close(), p?.close()]);
   });
   return {
-    run: (cell: Pick<Cell, "fault" | "times">): Promise<CellRun> => runBillingCell(f, p, cell),
+    run: (cell: Pick<Cell, "fault" | "times" | "match">, extraEnv?: Record<string, string>): Promise<CellRun> => runBillingCell(f, p, cell, extraEnv),
     check: (run: CellRun, cell: Cell): void => checkBillingCell(run, cell, faulted[0], partner[0], baseline),
   };
 }

@@ -83,7 +83,8 @@ export async function azureSetup(): Promise<BillingSetup> {
 }
 
 export async function gcpSetup(): Promise<BillingSetup> {
-  const fake = await startBigQueryFake({ fixture: loadAggregateFixture(aggregateFixture) });
+  // Small pages: the rows after the first come from getQueryResults calls, which cells fault too.
+  const fake = await startBigQueryFake({ fixture: loadAggregateFixture(aggregateFixture), pageSize: 2 });
   return {
     id: "gcp",
     upstream: fake.url,

@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWattTime, type FakeWattTime } from "../fakes/watttime.js";
 import { runCli } from "../helpers/run-cli.js";
-import { cellBoundMs, hang, malformedJson, truncate } from "./billing-cells.js";
+import { array200, cellBoundMs, drip, empty200, hang, html200, malformedJson, oversized, truncate, wrongShape200 } from "./billing-cells.js";
 import { fastPolicy, scratch, testTimeoutMs } from "./billing-setups.js";
 import { startFaultProxy, type Fault } from "./fault-proxy.js";
 
@@ -51,6 +51,16 @@ const cells: WattTimeCell[] = [
     times: Infinity,
     expect: { fallbackNote: "WattTime login failed", error: /WattTime: login rejected \(check WATTTIME_USERNAME \/ WATTTIME_PASSWORD\)/ },
   },
+  // HTTP 200 that is not a signal-data answer: a failed call (annual fallback, exit 3), never a value.
+  { name: "empty 200", fault: empty200, times: Infinity, expect: failed(/historical: HTTP 200 with an empty body/) },
+  { name: "wrong-shape 200", fault: wrongShape200, times: Infinity, expect: failed(/historical: unexpected answer \(data: /) },
+  { name: "array 200", fault: array200, times: Infinity, expect: failed(/historical: unexpected answer \(body: /) },
+  { name: "HTML 200", fault: html200, times: Infinity, expect: failed(/historical: the answer is not JSON/) },
+  { name: "answer over 64 MiB", fault: oversized, times: Infinity, expect: failed(/historical: the answer is larger than 64 MiB/) },
+  { name: "drip-fed body, once", fault: drip, times: 1, expect: "recovers" },
+  { name: "drip-fed body, lasting", fault: drip, times: Infinity, expect: failed(new RegExp(`historical: no answer within ${testTimeoutMs} ms after 4 attempts`)) },
+  { name: "login: empty 200", path: "/login", fault: empty200, times: Infinity, expect: { fallbackNote: "WattTime unavailable", error: /^error: WattTime: login: HTTP 200 with an empty body$/ } },
+  { name: "login: drip-fed body", path: "/login", fault: drip, times: Infinity, expect: { fallbackNote: "WattTime unavailable", error: new RegExp(`^error: WattTime: login: no answer within ${testTimeoutMs} ms after 4 attempts$`) } },
 ];
 
 const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";

@@ -20,7 +20,9 @@ export type Fault =
    * An error answer whose message quotes the request's headers, Authorization included, as some gateways and
    * proxies do; shaped so every provider's client reads the message (`error.message`, `message`, `__type`).
    */
-  | { kind: "echo"; status: number };
+  | { kind: "echo"; status: number }
+  /** Forward, then send the upstream status and headers at once and the body one byte every `everyMs`: headers on time, the body never. */
+  | { kind: "drip"; everyMs: number };
 
 export interface FaultRule {
   /** Which requests the fault hits (the others are forwarded). */
@@ -110,6 +112,16 @@ export async function startFaultProxy(upstream: string, rule: FaultRule, tls?: P
     const headers = { ...answer.headers, "content-length": String(full.length) };
     delete headers["transfer-encoding"];
     res.writeHead(answer.statusCode ?? 502, headers);
+    if (fault?.kind === "drip") {
+      res.flushHeaders();
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < full.length) res.write(full.subarray(sent, ++sent));
+        else res.end();
+      }, fault.everyMs);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
     res.end(full);
   };
 

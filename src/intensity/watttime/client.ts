@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { HttpPolicy } from "../../sources/types.js";
+import { DeadlineError, withDeadline } from "../../net/deadline.js";
+import { BodyTooLargeError, checkContentLength, readCapped, type HttpPolicy } from "../../net/http-policy.js";
 import type { Redactor } from "../../text/redact.js";
 import { LoginResponse } from "./wire.js";
 
@@ -65,7 +66,8 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
         ({ res, text } = await fetchText(url, headers, opts.http.timeoutMs, opts.abort));
       } catch (err) {
         if (opts.abort.aborted) throw err;
-        const reason = err instanceof Error && err.name === "TimeoutError" ? `no answer within ${opts.http.timeoutMs} ms` : "network error or answer cut off";
+        if (err instanceof BodyTooLargeError) throw new WattTimeCallFailed(`${endpoint}: ${err.message}`);
+        const reason = err instanceof DeadlineError ? `no answer within ${opts.http.timeoutMs} ms` : "network error or answer cut off";
         if (attempt >= opts.http.maxAttempts) throw new WattTimeCallFailed(`${endpoint}: ${reason} after ${attempt} attempts`);
         await sleep(backoffMs(attempt), undefined, { signal: opts.abort });
         continue;
@@ -134,23 +136,20 @@ export function wattTimeClient(opts: WattTimeClientOptions): WattTimeClient {
 }
 
 /**
- * One GET, body included, ended by the run's abort or by the timeout. The timeout covers the body too: a server
- * that stops half-way is a timeout, not a hang. A plain controller with its own timer, rather than
- * AbortSignal.any with AbortSignal.timeout: on Node 20 that composite signal can be garbage-collected while the
- * request waits, and then the timeout never fires (a fault-matrix cell hung that way under load).
+ * One GET, body included, ended by the run's abort or by the attempt's deadline: a server that stops half-way or
+ * drips its body is a timeout, not a hang. The body is read up to MAX_BODY_BYTES; a larger one is a failed call.
  */
-async function fetchText(url: URL, headers: Record<string, string>, timeoutMs: number, abort: AbortSignal): Promise<{ res: Response; text: string }> {
-  const attempt = new AbortController();
-  const onAbort = (): void => attempt.abort(abort.reason);
-  abort.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
-  try {
-    const res = await fetch(url, { headers, signal: attempt.signal });
-    return { res, text: await res.text() };
-  } finally {
-    clearTimeout(timer);
-    abort.removeEventListener("abort", onAbort);
-  }
+function fetchText(url: URL, headers: Record<string, string>, timeoutMs: number, abort: AbortSignal): Promise<{ res: Response; text: string }> {
+  return withDeadline(timeoutMs, abort, async (signal) => {
+    const res = await fetch(url, { headers, signal });
+    try {
+      checkContentLength(res.headers.get("content-length"));
+    } catch (error) {
+      await res.body?.cancel();
+      throw error;
+    }
+    return { res, text: await readCapped(res.body) };
+  });
 }
 
 /** An answer read in full. */
@@ -162,6 +161,7 @@ interface Reply {
 const ok = (res: Reply): boolean => res.status >= 200 && res.status < 300;
 
 function parseJson(text: string, endpoint: string): unknown {
+  if (text.trim() === "") throw new WattTimeCallFailed(`${endpoint}: HTTP 200 with an empty body`);
   try {
     return JSON.parse(text) as unknown;
   } catch {

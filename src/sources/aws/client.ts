@@ -9,7 +9,12 @@ import {
 } from "@aws-sdk/client-cost-explorer";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { UserConfig } from "../../config/user-config.js";
-import type { HttpPolicy } from "../types.js";
+import type { z } from "zod";
+import { checkAnswer } from "../../net/answer-shape.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
+import { ProviderError } from "../../errors.js";
+import { boundedHandler } from "./bounded-handler.js";
+import { CostAndUsagePage, DimensionValuesPage } from "./wire.js";
 
 /** Cost Explorer has one endpoint for the whole aws partition, in us-east-1. */
 const costExplorerRegion = "us-east-1";
@@ -27,7 +32,7 @@ export function backoffMs(policy: HttpPolicy, attempt: number, random: () => num
  * Its retry machinery classifies throttling and transient errors; only the pacing and the attempt count are ours.
  */
 export function createClient(config: UserConfig, http: HttpPolicy): CostExplorerClient {
-  return new CostExplorerClient({
+  const client = new CostExplorerClient({
     region: costExplorerRegion,
     // Undefined lets the SDK read AWS_PROFILE itself.
     profile: config.aws?.profile,
@@ -35,6 +40,9 @@ export function createClient(config: UserConfig, http: HttpPolicy): CostExplorer
     requestHandler: { requestTimeout: http.timeoutMs, connectionTimeout: http.timeoutMs, throwOnRequestTimeout: true },
     retryStrategy: new ConfiguredRetryStrategy(http.maxAttempts, (attempt) => backoffMs(http, attempt)),
   });
+  // The handler is read at each send: wrapping the one the SDK built keeps its agents and its configuration.
+  client.config.requestHandler = boundedHandler(client.config.requestHandler, http);
+  return client;
 }
 
 /** Counts every page asked for (each is billed), by operation. */
@@ -51,10 +59,11 @@ export class CostExplorerCalls {
     const values: string[] = [];
     let token: string | undefined;
     do {
-      const page: GetDimensionValuesCommandOutput = await this.send("GetDimensionValues", () =>
+      const output: GetDimensionValuesCommandOutput = await this.send("GetDimensionValues", () =>
         this.client.send(new GetDimensionValuesCommand({ ...input, NextPageToken: token }), { abortSignal: this.signal }),
       );
-      for (const v of page.DimensionValues ?? []) if (v.Value) values.push(v.Value);
+      const page = checked(DimensionValuesPage, output, "GetDimensionValues");
+      for (const v of page.DimensionValues) values.push(v.Value);
       token = page.NextPageToken || undefined;
     } while (token);
     return values;
@@ -64,12 +73,13 @@ export class CostExplorerCalls {
    * Every page of a GetCostAndUsage query. Pages must repeat the query unchanged but for the token,
    * or Cost Explorer answers RequestChangedException.
    */
-  async *costAndUsagePages(input: GetCostAndUsageCommandInput): AsyncGenerator<GetCostAndUsageCommandOutput> {
+  async *costAndUsagePages(input: GetCostAndUsageCommandInput): AsyncGenerator<CostAndUsagePage> {
     let token: string | undefined;
     do {
-      const page: GetCostAndUsageCommandOutput = await this.send("GetCostAndUsage", () =>
+      const output: GetCostAndUsageCommandOutput = await this.send("GetCostAndUsage", () =>
         this.client.send(new GetCostAndUsageCommand({ ...input, NextPageToken: token }), { abortSignal: this.signal }),
       );
+      const page = checked(CostAndUsagePage, output, "GetCostAndUsage");
       yield page;
       token = page.NextPageToken || undefined;
     } while (token);
@@ -79,4 +89,11 @@ export class CostExplorerCalls {
     this.requests[operation] = (this.requests[operation] ?? 0) + 1;
     return call();
   }
+}
+
+/** An SDK output of the shape the operation always has, or a failure naming what is wrong (never an empty page). */
+function checked<S extends z.ZodTypeAny>(schema: S, output: unknown, operation: string): z.infer<S> {
+  const answer = checkAnswer(schema, output);
+  if (answer.ok) return answer.data;
+  throw new ProviderError("aws", `Cost Explorer answered HTTP 200 with a body that is not a ${operation} result (${answer.why})`);
 }

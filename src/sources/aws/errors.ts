@@ -1,4 +1,5 @@
 import { ProviderError } from "../../errors.js";
+import { MAX_BODY_BYTES } from "../../net/http-policy.js";
 import type { SourceContext } from "../types.js";
 
 export const requiredActions = "ce:GetCostAndUsage and ce:GetDimensionValues";
@@ -39,6 +40,8 @@ export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "http" 
       case "SyntaxError":
         // The body is not echoed: it may be anything a broken proxy sends.
         return "Cost Explorer sent an answer that is not valid JSON; run again later";
+      case "BodyTooLargeError":
+        return `Cost Explorer's answer is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MiB: refused`;
       case "ConnectionDropped":
         return `the connection to Cost Explorer dropped mid-answer on every one of ${ctx.http.maxAttempts} attempts; run again later`;
       case "ValidationException":

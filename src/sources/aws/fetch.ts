@@ -1,16 +1,12 @@
-import { z } from "zod";
 import { lookupInstance, type Catalog } from "../../config/catalog.js";
 import { firstIssue } from "../../config/validate.js";
-import { ProviderError } from "../../errors.js";
 import { UsageRecord } from "../../schema.js";
 import type { SourceContext, SourceResult } from "../types.js";
 import { CostExplorerCalls, createClient } from "./client.js";
 import { explainAwsError } from "./errors.js";
-import { addPage, emptyMapped, ResultByTime } from "./map.js";
+import { addPage, emptyMapped } from "./map.js";
 import { instanceTypesQuery, usageQuery } from "./query.js";
 import { looksAccelerated } from "./usage-type.js";
-
-const Page = z.array(ResultByTime);
 
 /**
  * GPU instance-hours from Cost Explorer: one GetDimensionValues to learn which GPU types ran, then one
@@ -27,11 +23,7 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
     const mapped = emptyMapped();
     const wanted = new Set(gpuTypes);
     ctx.log.progress("AWS: reading GPU instance-hours");
-    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) {
-      const results = Page.safeParse(page.ResultsByTime ?? []);
-      if (!results.success) throw new ProviderError("aws", `unexpected GetCostAndUsage answer at ResultsByTime.${firstIssue(results.error)}`);
-      addPage(mapped, results.data, wanted);
-    }
+    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) addPage(mapped, page.ResultsByTime, wanted);
 
     const failures = [...mapped.failures];
     const records: UsageRecord[] = [];

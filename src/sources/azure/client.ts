@@ -14,7 +14,10 @@ import {
 import type { TokenCredential } from "@azure/identity";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { Redactor } from "../../text/redact.js";
-import { QueryPage, QueryPageBody } from "./result.js";
+import type { z } from "zod";
+import { checkAnswer } from "../../net/answer-shape.js";
+import { withDeadline } from "../../net/deadline.js";
+import { QueryPageBody, type QueryPage } from "./result.js";
 
 /** The SDK defaults to 2022-10-01; 2023-03-01 is the version PROVIDERS.md was checked against. */
 export const apiVersion = "2023-03-01";
@@ -92,14 +95,38 @@ export interface CallOptions {
   abortSignal: AbortSignal;
 }
 
-/** The first page of a query, through the SDK (its URL building, serialisation and error mapping). */
+/**
+ * The first page of a query, through the SDK (its URL building, serialisation and error mapping). The attempt's
+ * deadline covers the body too: the SDK's own timeout stops at the headers.
+ */
 export async function queryFirstPage(client: CostManagementClient, subscriptionId: string, body: QueryDefinition, opts: CallOptions): Promise<QueryPage> {
-  // No leading slash: the SDK joins `{endpoint}/{scope}`.
-  const result = await client.query.usage(`subscriptions/${subscriptionId}`, body, {
-    abortSignal: opts.abortSignal,
-    requestOptions: { timeout: opts.timeoutMs },
-  });
-  return QueryPage.parse(result ?? {});
+  // The body is checked as it came over the wire: the SDK's flattened result turns an empty body, an HTML page or
+  // an array alike into an object with every field undefined, and reshapes rows that are not arrays.
+  let wire: unknown;
+  await withDeadline(opts.timeoutMs, opts.abortSignal, (abortSignal) =>
+    // No leading slash: the SDK joins `{endpoint}/{scope}`.
+    client.query.usage(`subscriptions/${subscriptionId}`, body, {
+      abortSignal,
+      onResponse: (raw) => {
+        wire = raw.status === 204 ? noContent : parsedText(raw.bodyAsText);
+      },
+    }),
+  );
+  return wire === noContent ? emptyPage : queryPage(QueryPageBody, wire).properties;
+}
+
+/** 204 No Content is how the Query API says a subscription has no cost data in the range. */
+export const noContent = Symbol("204 No Content");
+const emptyPage: QueryPage = { columns: [], rows: [], nextLink: null };
+
+/** A body's JSON, its text when it is not JSON (checked, never echoed), or undefined when there is none. */
+function parsedText(text: string | null | undefined): unknown {
+  if (!text?.trim()) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -109,7 +136,19 @@ export async function queryFirstPage(client: CostManagementClient, subscriptionI
 export async function queryNextPage(send: Send, env: NodeJS.ProcessEnv, nextLink: string, body: QueryDefinition, opts: CallOptions): Promise<QueryPage> {
   assertSameOrigin(nextLink, env);
   const json = await sendJson(send, { url: nextLink, method: "POST", body: JSON.stringify(body) }, opts);
-  return json === undefined ? QueryPage.parse({}) : QueryPageBody.parse(json).properties;
+  return json === noContent ? emptyPage : queryPage(QueryPageBody, json).properties;
+}
+
+/** A page of the shape a query result has, or a failure naming what is wrong: never an empty page. */
+function queryPage<S extends z.ZodTypeAny>(schema: S, answer: unknown): z.infer<S> {
+  const checked = checkAnswer(schema, answer);
+  if (checked.ok) return checked.data;
+  throw new NotAnAnswer(`the Query API answered HTTP 200 with a body that is not a query result (${checked.why})`);
+}
+
+/** An HTTP 200 whose body is not what was asked for: a failure of that call, not retried (the same would come back). */
+export class NotAnAnswer extends Error {
+  override readonly name = "NotAnAnswer";
 }
 
 /** A nextLink carries our bearer token with it: it must stay on the endpoint's origin. */
@@ -118,22 +157,26 @@ export function assertSameOrigin(link: string, env: NodeJS.ProcessEnv): void {
   if (new URL(link).origin !== expected) throw new Error(`nextLink points outside ${expected}: refused`);
 }
 
-/** A raw call through a pipeline; non-2xx answers become RestErrors like the SDK's own. */
+/**
+ * A raw call through a pipeline, under the attempt's deadline; non-2xx answers become RestErrors like the SDK's
+ * own. The body is returned for the caller to check against the shape it expects; 204 as `noContent`.
+ */
 export async function sendJson(send: Send, req: { url: string; method: "GET" | "POST"; body?: string }, opts: CallOptions): Promise<unknown> {
-  const request = createPipelineRequest({
-    url: req.url,
-    method: req.method,
-    body: req.body,
-    headers: createHttpHeaders(req.body ? { "Content-Type": "application/json" } : {}),
-    timeout: opts.timeoutMs,
-    abortSignal: opts.abortSignal,
+  return withDeadline(opts.timeoutMs, opts.abortSignal, async (abortSignal) => {
+    const request = createPipelineRequest({
+      url: req.url,
+      method: req.method,
+      body: req.body,
+      headers: createHttpHeaders(req.body ? { "Content-Type": "application/json" } : {}),
+      abortSignal,
+    });
+    const response = await send(request);
+    if (response.status === 204) return noContent;
+    if (response.status >= 300) {
+      throw new RestError(errorMessage(response.bodyAsText) ?? `HTTP ${response.status}`, { statusCode: response.status, request, response });
+    }
+    return parsedText(response.bodyAsText);
   });
-  const response = await send(request);
-  if (response.status === 204) return undefined;
-  if (response.status >= 300) {
-    throw new RestError(errorMessage(response.bodyAsText) ?? `HTTP ${response.status}`, { statusCode: response.status, request, response });
-  }
-  return JSON.parse(response.bodyAsText ?? "null") as unknown;
 }
 
 /** The `error.message` of an ARM error body, if it has one. */

@@ -1,7 +1,6 @@
 import { isRestError } from "@azure/core-rest-pipeline";
-import { ZodError } from "zod";
-import { firstIssue } from "../../config/validate.js";
 import { ProviderError, UsageError } from "../../errors.js";
+import { DeadlineError } from "../../net/deadline.js";
 import type { UsageRecord } from "../../schema.js";
 import type { SourceContext, SourceResult } from "../types.js";
 import { createAzureClients, type AzureClients, type AzureTransport, type CallOptions } from "./client.js";
@@ -49,9 +48,9 @@ export function describeFailure(err: unknown): string {
         return `HTTP ${err.statusCode}${code}: ${first(err.message)}`;
     }
   }
-  // Our own signal was not aborted (that ends the run), so an AbortError is the per-request timeout.
+  if (err instanceof DeadlineError) return `no answer within ${err.ms} ms, on every attempt`;
+  // Our own signal was not aborted (that ends the run), so an AbortError is the connection given up on.
   if (err instanceof Error && err.name === "AbortError") return "no answer before the request timeout, on every attempt";
-  if (err instanceof ZodError) return `unexpected answer from the Query API: ${firstIssue(err)}`;
   return first(err instanceof Error ? err.message : String(err));
 }
 

@@ -1,9 +1,13 @@
 import { z } from "zod";
 
-/** One page of a Query result, as the wire (`properties`) or the SDK's flattened result carries it. */
+/**
+ * One page of a Query result, as the wire (`properties`) or the SDK's flattened result carries it. The service
+ * always sends `columns` and `rows` (`rows: []` is the one well-formed "no usage"): a page without them, such as
+ * the SDK's result for an empty or foreign body, is not a result.
+ */
 export const QueryPage = z.object({
-  columns: z.array(z.object({ name: z.string(), type: z.string().optional() })).default([]),
-  rows: z.array(z.array(z.unknown())).default([]),
+  columns: z.array(z.object({ name: z.string(), type: z.string().optional() })),
+  rows: z.array(z.array(z.unknown())),
   nextLink: z.string().url().nullish(),
 });
 export type QueryPage = z.infer<typeof QueryPage>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { HttpPolicy } from "../types.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 
 /** A wait longer than this would stall an unattended run for good: the call gives up instead (and is reported). */
 export const maxRequestedWaitMs = 60_000;
@@ -36,7 +36,8 @@ function retryDelayMs(err: unknown, attempt: number, policy: HttpPolicy): number
     if (status === undefined || status >= 500) return backoff;
     return undefined;
   }
-  return err instanceof Error && err.name === "AbortError" ? backoff : undefined;
+  // TimeoutError: an attempt's deadline passed (net/deadline.ts); AbortError: the SDK gave up on the connection.
+  return err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError") ? backoff : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { assertSameOrigin, managementEndpoint, sendJson, type CallOptions, type Send } from "./client.js";
+import { checkAnswer } from "../../net/answer-shape.js";
+import { assertSameOrigin, managementEndpoint, noContent, NotAnAnswer, sendJson, type CallOptions, type Send } from "./client.js";
 
 // Query one subscription per request (PROVIDERS.md), so wider scopes are listed as subscriptions first.
 const Descendants = z.object({
@@ -33,14 +34,22 @@ export async function subscriptionsInScope(
     const pageUrl: string = url;
     const json = await deps.retry(() => sendJson(deps.send, { url: pageUrl, method: "GET" }, deps.opts));
     if (isGroup) {
-      const page = Descendants.parse(json);
+      const page = listing(Descendants, json);
       ids.push(...page.value.filter((d) => /\/subscriptions$/i.test(d.type)).map((d) => d.name));
       url = page.nextLink;
     } else {
-      const page = BillingSubscriptions.parse(json);
+      const page = listing(BillingSubscriptions, json);
       ids.push(...page.value.flatMap((s) => (s.properties.subscriptionId ? [s.properties.subscriptionId] : [])));
       url = page.nextLink;
     }
   }
   return ids;
+}
+
+/** A listing page of the shape Resource Manager sends (`value` always present), or a failure naming what is wrong. */
+function listing<S extends z.ZodTypeAny>(schema: S, answer: unknown): z.infer<S> {
+  if (answer === noContent) throw new NotAnAnswer("Resource Manager answered a subscription listing with 204 No Content");
+  const checked = checkAnswer(schema, answer);
+  if (checked.ok) return checked.data;
+  throw new NotAnAnswer(`Resource Manager answered HTTP 200 with a body that is not a subscription listing (${checked.why})`);
 }

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { ClientRequest } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ProviderError } from "../../errors.js";
-import type { HttpPolicy } from "../types.js";
+import { checkContentLength, type HttpPolicy } from "../../net/http-policy.js";
 import { BigQueryTimeout } from "./errors.js";
 
 /**
@@ -19,6 +19,8 @@ const longestBackoffMs = 20_000;
 interface Attempt {
   open: Set<ClientRequest>;
   abandoned: boolean;
+  /** Ends the attempt with this error (an answer declared larger than the body bound). */
+  fail(error: Error): void;
 }
 
 export interface AttemptOptions {
@@ -60,6 +62,14 @@ export class CallAttempts {
     }
     attempt.open.add(request);
     request.once("close", () => attempt.open.delete(request));
+    // The client reads every body whole before answering: a declared length over the bound ends the attempt first.
+    request.once("response", (response: IncomingMessage) => {
+      try {
+        checkContentLength(response.headers["content-length"]);
+      } catch (error) {
+        attempt.fail(error as Error);
+      }
+    });
   };
 
   constructor(private readonly options: AttemptOptions) {
@@ -88,15 +98,17 @@ export class CallAttempts {
   async #once<T>(call: () => Promise<T>, number: number): Promise<T> {
     const { http, signal } = this.options;
     if (signal.aborted) throw interrupted();
-    const attempt: Attempt = { open: new Set(), abandoned: false };
-    const pending = this.#context.run(attempt, call);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    let fail: (error: Error) => void = () => {};
     const stop = new Promise<never>((_, reject) => {
+      fail = reject;
       timer = setTimeout(() => reject(new BigQueryTimeout(http.timeoutMs, number)), http.timeoutMs);
       onAbort = () => reject(interrupted());
       signal.addEventListener("abort", onAbort, { once: true });
     });
+    const attempt: Attempt = { open: new Set(), abandoned: false, fail };
+    const pending = this.#context.run(attempt, call);
     let settled = false;
     pending.then(
       () => (settled = true),

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { BigQuery, type QueryRowsResponse } from "@google-cloud/bigquery";
+import { BigQuery } from "@google-cloud/bigquery";
 import { z } from "zod";
 import { ProviderError } from "../../errors.js";
 import type { Redactor } from "../../text/redact.js";
-import type { HttpPolicy } from "../types.js";
+import { checkAnswer } from "../../net/answer-shape.js";
+import type { HttpPolicy } from "../../net/http-policy.js";
 import { CallAttempts } from "./attempts.js";
 import { isTransientBigQueryError } from "./errors.js";
 
@@ -47,15 +48,24 @@ export async function registerTokens(client: BigQuery, redactor: Redactor): Prom
 }
 
 type Interceptor = BigQuery["interceptors"][number];
+type RequestOptions = Parameters<BigQuery["request"]>[0];
 
-/** The parts of a jobs.query / getQueryResults answer this tool reads. */
+/**
+ * The parts of a jobs.query / getQueryResults answer this tool reads. `jobComplete` is in every answer the
+ * service sends, so an answer without it (an empty body, an HTML page, another API's object) is not a result.
+ * Rows are `{f: [{v}]}` cells under the schema.
+ */
 const QueryResponse = z.object({
-  jobComplete: z.boolean().optional(),
-  jobReference: z.object({ jobId: z.string().optional() }).passthrough().optional(),
+  jobComplete: z.boolean(),
+  jobReference: z.object({ jobId: z.string().min(1), location: z.string().nullish() }).passthrough().optional(),
+  schema: z.object({ fields: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()) }).passthrough().optional(),
+  rows: z.array(z.object({ f: z.array(z.object({ v: z.unknown() }).passthrough()) }).passthrough()).optional(),
+  pageToken: z.string().optional(),
   totalBytesProcessed: z.string().regex(/^\d+$/).optional(),
   totalBytesBilled: z.string().regex(/^\d+$/).optional(),
   cacheHit: z.boolean().optional(),
 });
+type QueryResponse = z.infer<typeof QueryResponse>;
 
 export interface QueryRequest {
   sql: string;
@@ -75,28 +85,38 @@ export interface QueryRun {
   requests: Record<string, number>;
 }
 
-function methodOf(uri: string): string {
+type Method = "jobs.query" | "jobs.getQueryResults";
+
+function methodOf(uri: string): Method | "other" {
   const path = uri.split("?")[0] ?? "";
   if (/\/queries\/[^/]+$/.test(path)) return "jobs.getQueryResults";
   if (/\/queries$/.test(path)) return "jobs.query";
   return "other";
 }
 
-/** Pins jobs.query's requestId, which the library draws afresh for every call, so a repeated call is the same query. */
-function pinRequestId(requestId: string): Interceptor {
-  return {
-    request(reqOpts) {
-      const json = "json" in reqOpts ? (reqOpts.json as Record<string, unknown> | undefined) : undefined;
-      if (json && typeof json === "object" && "requestId" in json) json.requestId = requestId;
-      return reqOpts as ReturnType<Interceptor["request"]>;
-    },
-  };
+/** One REST call through the client (its credentials, endpoint and interceptors); the parsed body, unchecked. */
+function call(client: BigQuery, options: RequestOptions): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    client.request(options, (error: Error | null, body: unknown) => (error ? reject(error) : resolve(body)));
+  });
+}
+
+/** An answer of the shape a query result has, or a failure naming what is wrong: never an empty result. */
+function checked(body: unknown, method: Method): QueryResponse {
+  const answer = checkAnswer(QueryResponse, body);
+  if (!answer.ok) throw new ProviderError("gcp", `BigQuery answered ${method} with HTTP 200 and a body that is not a query result (${answer.why})`);
+  const { data } = answer;
+  const needsJob = !data.jobComplete || data.pageToken !== undefined;
+  if (needsJob && !data.jobReference) throw new ProviderError("gcp", `BigQuery answered ${method} with HTTP 200 and a body that is not a query result (jobReference missing)`);
+  if (data.rows?.length && !data.schema) throw new ProviderError("gcp", `BigQuery answered ${method} with HTTP 200 and a body that is not a query result (schema missing)`);
+  return data;
 }
 
 /**
- * Runs one query through the jobs.query fast path, then polls getQueryResults while the job runs and
- * follows pageToken until the last page. Pages are walked here rather than by the library so that the
- * answer's statistics (bytes processed) stay visible, and so an interrupted run stops between pages.
+ * Runs one query through jobs.query, then polls getQueryResults while the job runs and follows pageToken until
+ * the last page. The calls are made here, through the client's authenticated request, rather than by its
+ * query helpers: every answer is checked before anything reads it (the helpers dereference a missing job
+ * reference in a callback, which crashed the run), and the answer's statistics (bytes processed) stay visible.
  * Every call is bounded by the policy's timeout and repeated when it failed transiently: jobs.query carries
  * one requestId on every attempt, so BigQuery answers a repeat with the job it already started; polls and
  * pages are reads.
@@ -110,7 +130,7 @@ export async function runQuery(client: BigQuery, request: QueryRequest, http: Ht
       return reqOpts as ReturnType<Interceptor["request"]>;
     },
   };
-  client.interceptors.push(countRequests, pinRequestId(randomUUID()));
+  client.interceptors.push(countRequests);
   const attempts = new CallAttempts({ http, signal, isTransient: isTransientBigQueryError, owns: (path) => methodOf(path) !== "other" });
   try {
     return await walkPages(client, request, attempts, requests);
@@ -123,29 +143,36 @@ async function walkPages(client: BigQuery, request: QueryRequest, attempts: Call
   const deadline = Date.now() + QUERY_DEADLINE_MS;
   const rows: unknown[] = [];
   const run: QueryRun = { rows, jobId: undefined, bytesProcessed: undefined, bytesBilled: undefined, cacheHit: false, requests };
-  // Typed for the autoPaginate default; with autoPaginate false the client answers [rows, nextQuery, response].
-  // A plain string with `types: {x: "DATE"}` is sent without its value: the client wants its own date objects.
-  const params = Object.fromEntries(Object.entries(request.dateParams).map(([name, day]) => [name, BigQuery.date(day)]));
-  const query = { query: request.sql, params, maximumBytesBilled: String(request.maximumBytesBilled), location: request.location };
-  let page = (await attempts.run(() => client.query(query, { autoPaginate: false }))) as unknown as QueryRowsResponse;
+  const body = {
+    query: request.sql,
+    useLegacySql: false,
+    parameterMode: "NAMED",
+    queryParameters: Object.entries(request.dateParams).map(([name, day]) => ({ name, parameterType: { type: "DATE" }, parameterValue: { value: day } })),
+    maximumBytesBilled: String(request.maximumBytesBilled),
+    location: request.location,
+    formatOptions: { useInt64Timestamp: true },
+    requestId: randomUUID(),
+  };
+  let page = await attempts.run(async () => checked(await call(client, { method: "POST", uri: "/queries", json: body }), "jobs.query"));
   for (;;) {
-    const [pageRows, next, raw] = page;
-    rows.push(...pageRows);
-    const response = QueryResponse.safeParse(raw ?? {});
-    if (!response.success) throw new ProviderError("gcp", "BigQuery answered a query with an unexpected body");
-    const { jobComplete, jobReference, totalBytesProcessed, totalBytesBilled, cacheHit } = response.data;
+    const { jobComplete, jobReference, totalBytesProcessed, totalBytesBilled, cacheHit } = page;
     run.jobId ??= jobReference?.jobId;
-    if (jobComplete !== false) {
+    if (jobComplete) {
+      if (page.rows?.length) rows.push(...BigQuery.mergeSchemaWithRows_(page.schema, page.rows, { wrapIntegers: false, parseJSON: false }));
       if (totalBytesProcessed !== undefined) run.bytesProcessed = Number(totalBytesProcessed);
       if (totalBytesBilled !== undefined) run.bytesBilled = Number(totalBytesBilled);
       if (cacheHit !== undefined) run.cacheHit = cacheHit;
-    }
-    if (!next) return run;
-    if (Date.now() > deadline) {
+      if (page.pageToken === undefined) return run;
+    } else if (Date.now() > deadline) {
       throw new ProviderError("gcp", `query job ${run.jobId ?? "(unknown id)"} was still running after ${QUERY_DEADLINE_MS / 60_000} minutes`);
     }
-    const job = next.job;
-    if (!job) throw new ProviderError("gcp", "BigQuery answered without a job reference to poll");
-    page = await attempts.run(() => job.getQueryResults(next));
+    // checked() made sure a job to poll or page is named.
+    const job = jobReference!;
+    const qs = {
+      location: job.location ?? request.location,
+      "formatOptions.useInt64Timestamp": true,
+      ...(jobComplete ? { pageToken: page.pageToken } : {}),
+    };
+    page = await attempts.run(async () => checked(await call(client, { uri: `/queries/${encodeURIComponent(job.jobId)}`, qs }), "jobs.getQueryResults"));
   }
 }

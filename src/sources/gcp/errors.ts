@@ -1,5 +1,6 @@
 import { ProviderError } from "../../errors.js";
 import type { Redactor } from "../../text/redact.js";
+import { BodyTooLargeError } from "../../net/http-policy.js";
 
 /** What the BigQuery client's errors carry (ApiError from @google-cloud/common, gaxios and fetch errors). */
 interface ClientError {
@@ -86,6 +87,7 @@ export function explainBigQueryError(error: unknown, ctx: ErrorContext): Provide
   if (error instanceof BigQueryTimeout) {
     return new ProviderError("gcp", `BigQuery did not answer within ${error.timeoutMs} ms, after ${error.attempt} attempts`);
   }
+  if (error instanceof BodyTooLargeError) return new ProviderError("gcp", `BigQuery's answer is larger than ${error.limit / (1024 * 1024)} MiB: refused`);
   const err = asClientError(error);
   const why = reasons(err);
   const message = firstLine(err.message, ctx.redactor);

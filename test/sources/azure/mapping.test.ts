@@ -108,9 +108,12 @@ describe("azureSource", () => {
 describe("describeFailure", () => {
   it("gives one line for a malformed answer", async () => {
     const { describeFailure } = await import("../../../src/sources/azure/fetch.js");
-    const { QueryPage } = await import("../../../src/sources/azure/result.js");
-    const parsed = QueryPage.safeParse({ rows: "nope" });
-    expect(parsed.success).toBe(false);
-    expect(describeFailure(parsed.error)).toBe("unexpected answer from the Query API: rows: Expected array, received string");
+    const { NotAnAnswer } = await import("../../../src/sources/azure/client.js");
+    const { checkAnswer } = await import("../../../src/net/answer-shape.js");
+    const { QueryPageBody } = await import("../../../src/sources/azure/result.js");
+    const checked = checkAnswer(QueryPageBody, { properties: { columns: [], rows: "nope" } });
+    expect(checked).toEqual({ ok: false, why: "properties.rows: expected array, received string" });
+    const line = "the Query API answered HTTP 200 with a body that is not a query result (properties.rows: expected array, received string)";
+    expect(describeFailure(new NotAnAnswer(line))).toBe(line);
   });
 });
