@@ -2,6 +2,7 @@ import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { Chalk } from "chalk";
 import { staging } from "../io/atomic.js";
+import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
 import type { WatchedStdout } from "../io/stdout.js";
@@ -75,7 +76,8 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     try {
       appendFileSync(summaryFile, `${renderMarkdown(report)}\n`);
     } catch (err) {
-      ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      // Checked before the run; failing now (a disk filled meanwhile) costs the summary, not the data in place.
+      ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${describeFsError(err)}`);
     }
   };
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, openSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describeFsError } from "./fs-errors.js";
 import { probeName } from "./temp-names.js";
@@ -15,7 +15,8 @@ export function probeDir(dir: string): string | null {
     unlinkSync(path);
     return null;
   } catch (err) {
-    // /proc answers a new file with ENOENT, which would read as "the directory is missing".
-    return (err as NodeJS.ErrnoException).code === "ENOENT" ? "the file system there takes no new files (ENOENT)" : describeFsError(err);
+    // /proc answers a new file with ENOENT, which would read as "the directory is missing" though it is there.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" && existsSync(dir)) return "the file system there takes no new files (ENOENT)";
+    return describeFsError(err);
   }
 }
