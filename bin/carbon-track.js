@@ -13,7 +13,8 @@ function print(text) {
   process.stdout.on("error", () => undefined);
   process.stdout.write(text, (err) => {
     if (!err || err.code === "EPIPE") return;
-    process.stderr.write(`carbon-track: cannot write to stdout: ${err.code ?? err.message}\n`);
+    // Node says "ENOSPC: no space left on device, write": the words, then the code, as the run's own lines do.
+    process.stderr.write(`carbon-track: cannot write to stdout: ${err.message.replace(/^\w+: /, "").replace(/, \w+$/, "")} (${err.code})\n`);
     process.exitCode = 1;
   });
 }
@@ -30,16 +31,20 @@ if (flags.includes("--version") || flags.includes("-V")) {
   const interrupt = new AbortController();
   let leftovers = null;
   let ended = false;
-  const backstop = () => {
+  const backstop = (signal) => {
     if (ended) return process.exit();
     leftovers?.sweep();
     process.stderr.write("carbon-track: interrupted: the run did not stop within 2 s and was ended; no file was put in place\n");
-    process.exit(130);
+    // exit() waits for the thread pool, and a thread stuck in open() (a FIFO) or in a DNS lookup would hold it for
+    // good: then the process ends by the signal itself (its handler is gone: the default action, no waiting), which
+    // a shell reports as 128 + its number, 130 for Ctrl-C.
+    if (process.getActiveResourcesInfo().some((r) => /^(FSReq|GetAddrInfo|GetNameInfo)/.test(r))) process.kill(process.pid, signal);
+    else process.exit(130);
   };
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.once(signal, () => {
       interrupt.abort();
-      setTimeout(backstop, 2000).unref();
+      setTimeout(backstop, 2000, signal).unref();
     });
   }
   Promise.all([import("../dist/cli/main.js"), import("../dist/io/leftovers.js")]).then(async ([{ main }, { Leftovers }]) => {

@@ -268,6 +268,28 @@ describe("stdout that cannot be written: exit 1 and one line; a reader that left
     });
   }
 
+  for (const flag of ["--help", "--version"]) {
+    it(`${flag} >> /dev/full: exit 1, one line`, async () => {
+      const dir = scratchDir("help-full");
+      const full = openSync("/dev/full", "a");
+      try {
+        const res = await runChild([flag], { cwd: dir, stdout: full });
+        expect(res.code, res.stderr).toBe(1);
+        expectOneLine(res.stderr, /^carbon-track: cannot write to stdout: no space left on device \(ENOSPC\)$/);
+      } finally {
+        closeSync(full);
+      }
+    });
+
+    it(`${flag} with the reader gone: exit 0, quietly`, async () => {
+      const { child, ended } = startCli([flag], { cwd: scratchDir("help-epipe") });
+      child.stdout!.destroy();
+      const res = await ended;
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toBe("");
+    });
+  }
+
   it("the README's `| head -1` on a csv run: the header, exit 0, nothing on stderr", async () => {
     const dir = scratchDir("head");
     const res = await runChild(["--input", input(dir, 5000), "--format", "csv", "--quiet"], {
