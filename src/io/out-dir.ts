@@ -43,21 +43,23 @@ export function checkOutDir(given: string, cwd: string): string {
  * on a file system that answers ENOENT for a directory whose parent exists (/proc).
  */
 export function createOutDir(dir: string, leftovers: Leftovers): void {
-  const missing: string[] = [];
-  for (let part = dir; !statSync(part, { throwIfNoEntry: false }); part = dirname(part)) missing.unshift(part);
   const created: string[] = [];
+  let part = dir;
   try {
-    for (const part of missing) {
+    const missing: string[] = [];
+    for (; !statSync(part, { throwIfNoEntry: false }); part = dirname(part)) missing.unshift(part);
+    for (part of missing) {
       try {
         mkdirSync(part);
         created.push(part);
       } catch (err) {
         // Another run made it in the meantime: it is not ours to remove.
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
-          throw new CarbonTrackError(`cannot create ${part}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
-        }
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       }
     }
+  } catch (err) {
+    // Checked before the run: something changed since (a disk that filled up, a mount, a permission).
+    throw new CarbonTrackError(`cannot create ${part}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
   } finally {
     leftovers.dirs(created);
   }
