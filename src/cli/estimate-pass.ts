@@ -14,13 +14,15 @@ export interface Estimated {
 
 /**
  * Estimates every row once, in order, and hands each CarbonRecord to `sink` (which writes it out) while the summary
- * and the suggestions are summed: no record is held, so memory does not grow with the rows.
+ * and the suggestions are summed: no record is held, so memory does not grow with the rows. `pace` is called for
+ * every row: rows held in memory would otherwise keep signals waiting until the last one (see io/pace.ts).
  */
 export async function estimatePass(
   rows: UsageRows,
   factors: EstimatorInput,
   plans: readonly SuggestionPlan[],
   sink: (r: CarbonRecord) => void | Promise<void>,
+  pace: () => void | Promise<void>,
 ): Promise<Estimated> {
   const estimator = createEstimator(factors);
   const summary = summaryBuilder();
@@ -31,6 +33,8 @@ export async function estimatePass(
     suggestions.add(r);
     const wait = sink(r);
     if (wait) await wait;
+    const turn = pace();
+    if (turn) await turn;
   }
   return { summary: summary.finish(), suggestions: suggestions.finish(), warnings: estimator.warnings() };
 }

@@ -27,9 +27,10 @@ function dataWindow(minStart: string, maxStart: string, opts: CliOptions): CliOp
 /**
  * Reads --input (every row validated before anything is created) and keeps rows inside an explicitly given window,
  * so totals match the period shown; without one, the window is the span of the data. The rows are not held:
- * `rows()` reads the file again.
+ * `rows()` reads the file again. `stop` is called for every row and throws once the run is interrupted: the file
+ * is read in chunks, so the signal is seen between two, and a long file stops within a chunk.
  */
-export async function readInputUsage(path: string, opts: CliOptions, scan: UsageScan): Promise<LocalUsage> {
+export async function readInputUsage(path: string, opts: CliOptions, scan: UsageScan, stop: () => void): Promise<LocalUsage> {
   const from = `${opts.window.since}T00:00:00Z`;
   const to = `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z`;
   const inWindow = (r: UsageRecord): boolean => !opts.windowExplicit || (r.periodStart >= from && r.periodStart < to);
@@ -38,6 +39,7 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
   let maxStart = "";
   const providers = new Set<ProviderId>();
   const input = await readInputFile(path, (r) => {
+    stop();
     if (!inWindow(r)) {
       dropped++;
       return;

@@ -1,8 +1,11 @@
 import { appendFileSync } from "node:fs";
-import { once } from "node:events";
 import { join } from "node:path";
 import { Chalk } from "chalk";
-import { copyFileAtomic, openFileAtomic, writeFileAtomic } from "../io/atomic.js";
+import { staging } from "../io/atomic.js";
+import { describeFsError } from "../io/fs-errors.js";
+import type { Leftovers } from "../io/leftovers.js";
+import { createOutDir } from "../io/out-dir.js";
+import type { WatchedStdout } from "../io/stdout.js";
 import type { Logger } from "../log.js";
 import { detailColumns, suggestionColumns, summaryColumns } from "../report/columns.js";
 import { csvHeader, csvLine, toCsv } from "../report/csv.js";
@@ -18,11 +21,13 @@ import type { Format, Stamp } from "./options.js";
 export interface OutputContext {
   format: Format;
   stamp: Stamp;
-  /** Checked before the run; null for formats that write no files (csv, json). */
+  /** Checked before the run, created now if missing; null for formats that write no files (csv, json). */
   outDir: string | null;
   now: Date;
   env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WritableStream;
+  stdout: WatchedStdout;
+  /** Where the temporary files and the directories this run creates are recorded until they are in place. */
+  leftovers: Leftovers;
   /** Decided once by the command layer: stdout is a TTY and NO_COLOR is not set. */
   color: boolean;
   log: Logger;
@@ -36,7 +41,7 @@ export interface OutputWriter {
   record(r: CarbonRecord): void | Promise<void>;
   /** After the last record: the rest on stdout, and the files put in place. */
   finish(report: ReportData): Promise<void>;
-  /** After a failure: removes the detail CSV's temporary file. */
+  /** After a failure or an interrupt: removes the temporary files, and --out if this run created it and it is empty. */
   discard(): void;
 }
 
@@ -59,17 +64,12 @@ function chunked(out: (text: string) => void | Promise<void>) {
   };
 }
 
-/** Writes to stdout and, when its buffer is full, waits for it to drain: memory stays flat behind a slow reader. */
-const toStdout =
-  (stdout: NodeJS.WritableStream) =>
-  (text: string): void | Promise<void> =>
-    stdout.write(text) ? undefined : once(stdout, "drain").then(() => undefined);
-
 /**
- * Opens the run's output before the first record is estimated: data on stdout in the chosen format, or, for table
- * and Markdown runs, the detail CSV in a temporary file beside its final name. `finish` writes the report, then
- * puts the files in place one by one, each atomically (the detail CSV also under a fixed name, for BI tools to
- * point at), and appends the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides one.
+ * Opens the run's output before the first record is estimated: data on stdout in the chosen format (waiting for it
+ * to drain when its buffer is full: memory stays flat behind a slow reader), or, for table and Markdown runs, --out
+ * and the detail CSV in a temporary file beside its final name. `finish` writes the other files (the detail CSV
+ * also under a fixed name, for BI tools to point at) to temporaries too, prints the report, and only then puts
+ * them all in place; it appends the Markdown summary to $GITHUB_STEP_SUMMARY when GitHub Actions provides one.
  */
 export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   let count = 0;
@@ -80,13 +80,14 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     try {
       appendFileSync(summaryFile, `${markdown(report)}\n`);
     } catch (err) {
-      ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      // Checked before the run; failing now (a disk filled meanwhile) costs the summary, not the data in place.
+      ctx.log.warn(`GITHUB_STEP_SUMMARY ${summaryFile} cannot be appended to: ${describeFsError(err)}`);
     }
   };
 
   if (ctx.format === "csv" || ctx.format === "json") {
     const json = ctx.format === "json";
-    const out = chunked(toStdout(ctx.stdout));
+    const out = chunked((text) => ctx.stdout.write(text));
     void out.add(json ? jsonHead(head) : csvHeader(detailColumns));
     return {
       record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
@@ -100,30 +101,34 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   }
 
   const s = fileStamp(ctx.now, ctx.stamp);
-  const detailPath = join(ctx.outDir!, `carbon_detail${s}.csv`);
-  const detail = openFileAtomic(detailPath);
+  const dir = ctx.outDir!;
+  createOutDir(dir, ctx.leftovers);
+  const files = staging(ctx.leftovers);
+  const detailPath = join(dir, `carbon_detail${s}.csv`);
+  const detail = files.open(detailPath);
   const out = chunked((text) => detail.write(text));
   void out.add(csvHeader(detailColumns));
   return {
     record: (r) => out.add(csvLine(detailColumns, r)),
     async finish(report) {
       await out.flush();
-      ctx.stdout.write(ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }));
-      detail.commit();
-      const written = [detailPath];
-      for (const [name, content] of [
-        [`carbon_summary${s}.csv`, toCsv(summaryColumns, report.summary.byRegionInstanceType)],
-        [`carbon_suggestions${s}.csv`, toCsv(suggestionColumns, report.suggestions)],
-      ] as const) {
-        writeFileAtomic(join(ctx.outDir!, name), content);
-        written.push(join(ctx.outDir!, name));
+      files.add(join(dir, `carbon_summary${s}.csv`), toCsv(summaryColumns, report.summary.byRegionInstanceType));
+      files.add(join(dir, `carbon_suggestions${s}.csv`), toCsv(suggestionColumns, report.suggestions));
+      files.copy(detailPath, join(dir, "carbon_detail_latest.csv"));
+      try {
+        await ctx.stdout.writeAll(
+          ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }),
+        );
+      } catch (err) {
+        // The report on stdout is a view of the files: a reader that left early (`| head`) does not cancel them.
+        if (!ctx.stdout.readerLeft) throw err;
       }
-      const latest = join(ctx.outDir!, "carbon_detail_latest.csv");
-      copyFileAtomic(detailPath, latest);
-      written.push(latest);
-      ctx.log.info(`wrote ${written.join(", ")}`);
+      ctx.log.info(`wrote ${files.commit().join(", ")}`);
       finishCommon(report);
     },
-    discard: () => detail.discard(),
+    discard() {
+      files.discard();
+      ctx.leftovers.sweep();
+    },
   };
 }

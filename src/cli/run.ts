@@ -1,23 +1,29 @@
-import { statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
-import { createLogger } from "../log.js";
+import { appendProblem } from "../io/append-check.js";
+import { describeFsError } from "../io/fs-errors.js";
+import { Leftovers } from "../io/leftovers.js";
+import { checkOutDir } from "../io/out-dir.js";
+import { pacer } from "../io/pace.js";
+import { watchStdout } from "../io/stdout.js";
+import { removeStaleTemporaries } from "../io/temp-names.js";
+import { createLogger, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
-import { estimatePass, type Estimated, type UsageRows } from "./estimate-pass.js";
+import { estimatePass, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
 import { demoLocalUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
 import type { ReportData } from "../report/model.js";
-import { openOutputs } from "./output.js";
+import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 
@@ -30,6 +36,12 @@ export interface RunDeps {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborted when the user interrupts the run (SIGINT, SIGTERM): requests stop and nothing is written. */
   interrupt: AbortSignal;
+  /**
+   * Where the run records its temporary files and the directories it creates until they are in place; the bin
+   * passes one so that its backstop can sweep them if it must end a run that did not stop. Optional for callers
+   * in the same process, which wait for the run to end.
+   */
+  leftovers?: Leftovers;
 }
 
 function stopIfInterrupted(signal: AbortSignal, what = "nothing was written"): void {
@@ -70,23 +82,29 @@ function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv)
   return configured;
 }
 
-function checkOutDir(opts: CliOptions, cwd: string): string {
-  const dir = resolve(cwd, opts.outDir);
-  // The nearest part of the path that exists must be a directory, or --out cannot be created.
-  for (let part = dir; ; part = dirname(part)) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(part).isDirectory();
-    } catch {
-      if (dirname(part) === part) break;
-      continue;
+/** The run's talk on stderr once the report is known: warnings, failures, provenance, budget, request counts. */
+function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Record<string, unknown>): void {
+  for (const w of report.warnings) log.warn(w);
+  for (const f of report.failures) log.error(f);
+  if (opts.format === "csv" || opts.format === "json") {
+    // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
+    for (const p of report.provenance) {
+      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
     }
-    if (!isDirectory) {
-      throw new UsageError(part === dir ? `--out ${opts.outDir} exists and is not a directory` : `--out ${opts.outDir} cannot be created: ${part} is a file`);
-    }
-    break;
   }
-  return dir;
+  const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };
+  for (const w of budgetLines.warnings) log.warn(w);
+  for (const e of budgetLines.errors) log.error(e);
+  if (opts.verbose) {
+    for (const [id, counts] of Object.entries(requests)) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
+  }
+}
+
+/** $GITHUB_STEP_SUMMARY is written at the end of the run: checked before the first request, like --out. */
+function checkStepSummary(env: NodeJS.ProcessEnv): void {
+  const path = env.GITHUB_STEP_SUMMARY;
+  const problem = path ? appendProblem(path) : null;
+  if (problem) throw new UsageError(`GITHUB_STEP_SUMMARY ${path} cannot be appended to: ${problem}`);
 }
 
 /** The usage of a run, wherever it came from: rows to read (once more), and what the intensity stage made of them. */
@@ -101,9 +119,15 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
-  const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts, deps.cwd) : null;
+  const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts.outDir, deps.cwd) : null;
+  checkStepSummary(deps.env);
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
+  if (outDir) removeStaleTemporaries(outDir);
+  const leftovers = deps.leftovers ?? new Leftovers();
+  const stdout = watchStdout(deps.stdout);
+  // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
+  const interrupted = (): void => stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
 
   const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
@@ -138,16 +162,25 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   let gathered: Gathered;
   if (opts.demo || opts.inputFile) {
     const scan = usageScan(batchDeps);
-    const local = opts.demo ? demoLocalUsage(opts, log, scan) : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan);
+    const local = opts.demo
+      ? demoLocalUsage(opts, log, scan)
+      : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan, () => stopIfInterrupted(deps.interrupt));
     const { rows, window, providers: seen, warnings } = local;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
   } else {
     const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
-    const collected = await collectUsage(providers!, sourceCtx, (records) => {
+    const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
-      for (const r of records) scan.add(r);
+      const pace = pacer(() => stopIfInterrupted(deps.interrupt));
+      for (const r of records) {
+        scan.add(r);
+        const turn = pace();
+        if (turn) await turn;
+      }
       return resolveScanned(scan);
     }, positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs));
+    // An interrupt makes the providers fail: that is not "no provider answered".
+    stopIfInterrupted(deps.interrupt);
     if (collected.failedProviders.length === providers!.length) {
       for (const f of collected.failures) log.error(f);
       log.error("no provider answered: nothing was written");
@@ -176,67 +209,40 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
       intensity: intensityChoice.label,
     },
   };
-  const output = openOutputs(head, {
-    format: opts.format,
-    stamp: opts.stamp,
-    outDir,
-    now: deps.now,
-    env: deps.env,
-    stdout: deps.stdout,
-    color: deps.stdout.isTTY === true && !noColor,
-    log,
-    redactor,
-  });
   const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
-  let estimated: Estimated;
+  let output: OutputWriter | null = null;
+  let report: ReportData;
   try {
-    estimated = await estimatePass(gathered.rows, factors, plans, output.record);
-  } catch (err) {
-    output.discard();
-    throw err;
-  }
-  const { summary } = estimated;
-  const budget = opts.budget
-    ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
-    : null;
-  // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
-  const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
-  const failures = [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f));
-  const report: ReportData = {
-    ...head,
-    summary,
-    // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
-    provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
-    warnings,
-    failures,
-    suggestions: estimated.suggestions,
-    budget,
-  };
-  for (const w of warnings) log.warn(w);
-  for (const f of failures) log.error(f);
-  if (opts.format === "csv" || opts.format === "json") {
-    // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
-    for (const p of report.provenance) {
-      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
-    }
-  }
-  const budgetLines = budget ? budgetMessages(budget) : { warnings: [], errors: [] };
-  for (const w of budgetLines.warnings) log.warn(w);
-  for (const e of budgetLines.errors) log.error(e);
-  if (opts.verbose) {
-    for (const [id, counts] of Object.entries({ ...gathered.requests, intensity: intensity.requests })) {
-      log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
-    }
-  }
-  try {
-    // csv and json stream to stdout as rows are estimated: by now part of the data is there.
-    stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
+    output = openOutputs(head, { format: opts.format, stamp: opts.stamp, outDir, now: deps.now, env: deps.env, stdout, leftovers, color: deps.stdout.isTTY === true && !noColor, log, redactor });
+    const estimated = await estimatePass(gathered.rows, factors, plans, output.record, pacer(interrupted));
+    const { summary } = estimated;
+    const budget = opts.budget
+      ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
+      : null;
+    // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
+    const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
+    report = {
+      ...head,
+      summary,
+      // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
+      provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
+      warnings,
+      failures: [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f)),
+      suggestions: estimated.suggestions,
+      budget,
+    };
+    talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });
+    interrupted();
     await output.finish(report);
   } catch (err) {
-    output.discard();
-    throw err;
+    if (output) output.discard();
+    else leftovers.sweep();
+    if (deps.interrupt.aborted || !stdout.error) throw err;
+    // The reader of a pipe went away (`| head`): not a failure for a command-line tool. Anything else is.
+    if (stdout.readerLeft) return ExitCode.ok;
+    throw new CarbonTrackError(`cannot write to stdout: ${describeFsError(stdout.error)}: ${outDir ? "nothing was written" : "the data on stdout is incomplete"}`, ExitCode.error);
   }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
-  if (budget?.exceeded) return ExitCode.budgetExceeded;
-  return failures.length > 0 ? ExitCode.partial : ExitCode.ok;
+  if (report.budget?.exceeded) return ExitCode.budgetExceeded;
+  return report.failures.length > 0 ? ExitCode.partial : ExitCode.ok;
 }

@@ -1,79 +1,135 @@
-import { randomBytes } from "node:crypto";
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, constants, copyFileSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { CarbonTrackError, ExitCode } from "../errors.js";
+import { describeFsError } from "./fs-errors.js";
+import type { Leftovers } from "./leftovers.js";
+import { tempName } from "./temp-names.js";
 
 /**
- * Files that readers see with the old content or the new, never a part: the data goes to a temporary name in the
- * same directory (same file system, so rename is atomic), is flushed to disk, and is renamed over the target.
+ * A set of files that appear together or not at all. Each is written under a temporary name beside its final one
+ * (same file system, so rename is atomic) and flushed to disk; only when every one is complete are they renamed into
+ * place. Readers see the old files or the new, never a part of one, and a failure while writing (a full disk) puts
+ * no new file under a final name. The renames need no data space; one failing half-way is reported with what is
+ * already in place.
  */
 
-const tempName = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-
-export function writeFileAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempName(path);
-  try {
-    writeFileSync(tmp, data, { flush: true });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+/** A file of the set, written piece by piece. */
+export interface StagedFile {
+  write(data: string): void;
 }
 
-/** A file written piece by piece under a temporary name; `commit` puts it in place, `discard` removes it. */
-export interface AtomicFile {
-  write(data: string): void;
-  commit(): void;
+export interface Staging {
+  open(path: string): StagedFile;
+  /** A whole file at once. */
+  add(path: string, data: string): void;
+  /** A copy of the staged file `from` (its final path) under the final path `to`, without reading it into memory. */
+  copy(from: string, to: string): void;
+  /** Flushes every file, then renames them all into place; returns their final paths. */
+  commit(): string[];
+  /** Closes and removes every temporary file. */
   discard(): void;
 }
 
-export function openFileAtomic(path: string): AtomicFile {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempName(path);
-  let fd: number | null = openSync(tmp, "wx");
-  const close = (): void => {
-    if (fd !== null) closeSync(fd);
-    fd = null;
-  };
+interface Entry {
+  path: string;
+  tmp: string;
+  fd: number | null;
+}
+
+export function staging(leftovers: Leftovers): Staging {
+  const entries: Entry[] = [];
+
   const discard = (): void => {
-    close();
-    rmSync(tmp, { force: true });
+    for (const e of entries) {
+      if (e.fd !== null) {
+        try {
+          closeSync(e.fd);
+        } catch {
+          // The descriptor is gone either way; the file is removed below.
+        }
+        e.fd = null;
+      }
+      rmSync(e.tmp, { force: true });
+      leftovers.settled(e.tmp);
+    }
+    entries.length = 0;
   };
+  const failed = (path: string, err: unknown): CarbonTrackError => {
+    discard();
+    return new CarbonTrackError(`cannot write ${path}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
+  };
+  const guarded = <T>(path: string, step: () => T): T => {
+    try {
+      return step();
+    } catch (err) {
+      throw failed(path, err);
+    }
+  };
+  const begin = (path: string): Entry => {
+    const e: Entry = { path, tmp: tempName(path), fd: null };
+    leftovers.file(e.tmp);
+    entries.push(e);
+    return e;
+  };
+  const flush = (e: Entry): void => {
+    if (e.fd === null) return;
+    guarded(e.path, () => {
+      fsyncSync(e.fd!);
+      closeSync(e.fd!);
+    });
+    e.fd = null;
+  };
+
+  const open = (path: string): StagedFile => {
+    const e = begin(path);
+    e.fd = guarded(path, () => openSync(e.tmp, "wx"));
+    return {
+      write(data) {
+        // A write may take less than all it is given: go on until the whole buffer is out.
+        const bytes = Buffer.from(data);
+        guarded(path, () => {
+          for (let at = 0; at < bytes.length; ) at += writeSync(e.fd!, bytes, at);
+        });
+      },
+    };
+  };
+
   return {
-    write(data) {
-      // A write may take less than all it is given: go on until the whole buffer is out.
-      const bytes = Buffer.from(data);
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd!, bytes, at);
+    open,
+    add(path, data) {
+      open(path).write(data);
+      flush(entries.at(-1)!);
+    },
+    copy(from, to) {
+      const source = entries.find((e) => e.path === from)!;
+      flush(source);
+      const e = begin(to);
+      guarded(to, () => {
+        copyFileSync(source.tmp, e.tmp, constants.COPYFILE_EXCL);
+        const fd = openSync(e.tmp, "r+");
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      });
     },
     commit() {
-      try {
-        fsyncSync(fd!);
-        close();
-        renameSync(tmp, path);
-      } catch (err) {
-        discard();
-        throw err;
+      for (const e of entries) flush(e);
+      const placed: string[] = [];
+      for (const e of entries) {
+        try {
+          renameSync(e.tmp, e.path);
+        } catch (err) {
+          const already = placed.length > 0 ? `; already in place: ${placed.join(", ")}` : ": nothing was written";
+          discard();
+          throw new CarbonTrackError(`cannot put ${e.path} in place: ${describeFsError(err)}${already}`, ExitCode.error);
+        }
+        leftovers.settled(e.tmp);
+        placed.push(e.path);
       }
+      entries.length = 0;
+      return placed;
     },
     discard,
   };
-}
-
-/** Copies a finished file to another name, atomically, without reading it into memory. */
-export function copyFileAtomic(from: string, to: string): void {
-  const tmp = tempName(to);
-  try {
-    copyFileSync(from, tmp);
-    const fd = openSync(tmp, "r+");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, to);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
