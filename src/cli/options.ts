@@ -4,7 +4,7 @@ import { providerIds, type IntensitySignal, type ProviderId } from "../schema.js
 import { utilizationPresets } from "../calc/utilization.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
 
-export const formats = ["table", "csv", "json", "markdown"] as const;
+export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
 export const stamps = ["datetime", "date", "none"] as const;
 export type Stamp = (typeof stamps)[number];
@@ -34,6 +34,9 @@ export interface CliOptions {
   budget: Budget | null;
   quiet: boolean;
   verbose: boolean;
+  /** --ledger DIR, as given (the config file's `ledger` applies when this is null). */
+  ledgerDir: string | null;
+  latestOnPartial: boolean;
 }
 
 function oneOf<T extends string>(values: readonly T[], flag: string) {
@@ -99,6 +102,8 @@ function buildProgram(): Command {
     .addOption(new Option("--out <dir>").default("output"))
     .addOption(new Option("--stamp <s>").default("datetime"))
     .option("--budget <kg>")
+    .option("--ledger <dir>")
+    .option("--latest-on-partial")
     .option("-q, --quiet")
     .option("-v, --verbose");
 }
@@ -147,5 +152,7 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     budget: o.budget === undefined ? null : parseBudget(o.budget as string),
     quiet: o.quiet === true,
     verbose: o.verbose === true,
+    ledgerDir: (o.ledger as string | undefined) ?? null,
+    latestOnPartial: o.latestOnPartial === true,
   };
 }

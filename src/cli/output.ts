@@ -1,11 +1,14 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { Chalk } from "chalk";
 import { copyFileAtomic, openFileAtomic, writeFileAtomic } from "../io/atomic.js";
+import type { Engine } from "../engine/duckdb.js";
+import { writeParquetBeside } from "../engine/parquet-beside.js";
 import type { Logger } from "../log.js";
 import { detailColumns, suggestionColumns, summaryColumns } from "../report/columns.js";
 import { csvHeader, csvLine, toCsv } from "../report/csv.js";
+import { dataPackage } from "../report/datapackage.js";
 import { fileStamp } from "../report/files.js";
 import { jsonHead, jsonRecord, jsonTail, type JsonHead } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
@@ -25,6 +28,10 @@ export interface OutputContext {
   /** Decided once by the command layer: stdout is a TTY and NO_COLOR is not set. */
   color: boolean;
   log: Logger;
+  /** Replace carbon_detail_latest.csv even when the run is partial (--latest-on-partial). */
+  latestOnPartial: boolean;
+  /** Loaded by the command layer for --format parquet (and the ledger); null otherwise. */
+  engine: Engine | null;
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -114,9 +121,29 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
         writeFileAtomic(join(ctx.outDir!, name), content);
         written.push(join(ctx.outDir!, name));
       }
+      if (ctx.format === "parquet") {
+        const [summaryPath] = written.slice(1);
+        written.push(...(await writeParquetBeside(ctx.engine!, [{ csv: detailPath, columns: detailColumns }, { csv: summaryPath!, columns: summaryColumns }])));
+      }
+      // A partial run's detail lacks the failed providers: BI tools pointed at the fixed name keep the last whole one.
       const latest = join(ctx.outDir!, "carbon_detail_latest.csv");
-      copyFileAtomic(detailPath, latest);
-      written.push(latest);
+      if (report.failures.length === 0 || ctx.latestOnPartial) {
+        copyFileAtomic(detailPath, latest);
+        written.push(latest);
+      } else {
+        ctx.log.warn(`${latest} was left as it was because the run is partial (--latest-on-partial replaces it anyway)`);
+      }
+      const pkg = join(ctx.outDir!, "datapackage.json");
+      writeFileAtomic(
+        pkg,
+        dataPackage([
+          { name: "carbon_detail", path: `carbon_detail${s}.csv`, columns: detailColumns },
+          { name: "carbon_summary", path: `carbon_summary${s}.csv`, columns: summaryColumns },
+          { name: "carbon_suggestions", path: `carbon_suggestions${s}.csv`, columns: suggestionColumns },
+          ...(existsSync(latest) ? [{ name: "carbon_detail_latest", path: "carbon_detail_latest.csv", columns: detailColumns }] : []),
+        ]),
+      );
+      written.push(pkg);
       ctx.log.info(`wrote ${written.join(", ")}`);
       finishCommon(report);
     },

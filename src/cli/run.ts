@@ -6,7 +6,7 @@ import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
 import { createLogger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
-import type { ProviderId } from "../schema.js";
+import type { CarbonRecord, ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../sources/types.js";
 import { collectUsage, type Collected } from "./collect.js";
@@ -19,6 +19,7 @@ import type { ReportData } from "../report/model.js";
 import { openOutputs } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
+import { commitLedger, openStores, type Stores } from "../pipeline/stores.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -92,7 +93,16 @@ export async function run(deps: RunDeps): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
-  const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts, deps.cwd) : null;
+  const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" ? checkOutDir(opts, deps.cwd) : null;
+  const stores = await openStores(opts, setup, deps.cwd, deps.now);
+  try {
+    return await runStages(deps, opts, setup, outDir, stores);
+  } finally {
+    stores.close();
+  }
+}
+
+async function runStages(deps: RunDeps, opts: CliOptions, setup: Setup, outDir: string | null, stores: Stores): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
 
@@ -175,16 +185,25 @@ export async function run(deps: RunDeps): Promise<number> {
     stdout: deps.stdout,
     color: deps.stdout.isTTY === true && !noColor,
     log,
+    latestOnPartial: opts.latestOnPartial,
+    engine: stores.engine,
   });
+  const { ledger } = stores;
+  const sink = ledger ? (r: CarbonRecord) => (ledger.add(r), output.record(r)) : output.record;
   const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
   let estimated: Estimated;
   try {
-    estimated = await estimatePass(gathered.rows, factors, plans, output.record);
+    estimated = await estimatePass(gathered.rows, factors, plans, sink);
   } catch (err) {
     output.discard();
     throw err;
   }
   const { summary } = estimated;
+  if (summary.totals.rows === 0) {
+    output.discard();
+    for (const f of gathered.failures) log.error(f);
+    throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
+  }
   const budget = opts.budget
     ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
     : null;
@@ -219,6 +238,11 @@ export async function run(deps: RunDeps): Promise<number> {
   try {
     // csv and json stream to stdout as rows are estimated: by now part of the data is there.
     stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
+    if (ledger) {
+      const { written, comparison } = await commitLedger(ledger, opts, setup, window, head, summary);
+      log.info(`ledger ${ledger.dir}: ${written.partitionsWritten} partitions rewritten (${written.rows} rows)`);
+      if (comparison) report.comparison = comparison;
+    }
     await output.finish(report);
   } catch (err) {
     output.discard();
