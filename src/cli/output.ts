@@ -94,7 +94,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     return {
       record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
       async finish(report) {
-        if (json) await out.add(jsonTail(report, count, {}));
+        if (json) await out.add(jsonTail(report, count, report.comparison ? { comparison: report.comparison } : {}));
         await out.flush();
         finishCommon(report);
       },
