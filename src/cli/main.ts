@@ -1,10 +1,11 @@
 import { CarbonTrackError, ExitCode } from "../errors.js";
-import { run, type RunDeps } from "./run.js";
+import { dispatch } from "./dispatch.js";
+import type { RunDeps } from "./run.js";
 
 /** The process boundary: runs the command and maps every error to one line and an exit code. */
 export async function main(deps: RunDeps): Promise<number> {
   try {
-    return await run(deps);
+    return await dispatch(deps);
   } catch (err) {
     if (err instanceof CarbonTrackError) {
       deps.stderr.write(`carbon-track: ${err.message}\n`);

@@ -1,6 +1,6 @@
 import type { Column } from "../report/columns.js";
 import type { Engine } from "./duckdb.js";
-import { writeParquetAtomic } from "./parquet-file.js";
+import { copyAtomic, parquetOptions } from "./copy-file.js";
 import { readTypedCsv } from "./typed-csv.js";
 
 /**
@@ -12,7 +12,7 @@ export async function writeParquetBeside(engine: Engine, files: readonly { csv: 
   const written: string[] = [];
   for (const f of files) {
     const path = f.csv.replace(/\.csv$/, ".parquet");
-    await writeParquetAtomic(engine, `SELECT * FROM ${readTypedCsv(f.csv, f.columns)}`, path);
+    await copyAtomic(engine, `SELECT * FROM ${readTypedCsv(f.csv, f.columns)}`, path, parquetOptions);
     written.push(path);
   }
   return written;

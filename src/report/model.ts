@@ -13,7 +13,8 @@ export interface ReportData {
   schemaVersion: 1;
   period: { since: string; until: string; days: number; granularity: "daily" | "hourly" };
   options: {
-    source: "demo" | "input" | "providers";
+    /** `ledger` for `carbon-track report`. */
+    source: "demo" | "input" | "providers" | "ledger";
     providers: string[];
     gpuUtilization: number;
     signal: IntensitySignal;
