@@ -5,8 +5,8 @@ import { CarbonTrackError, ExitCode } from "../errors.js";
  * is imported here, on the paths that need it, and nowhere else: --version, --help and plain runs never load it.
  */
 export interface Engine {
-  /** Runs statements that return nothing of interest. */
-  run(sql: string): Promise<void>;
+  /** Runs statements; returns the rows they changed (for COPY … TO, the rows written). */
+  run(sql: string): Promise<number>;
   /** A small result, whole: one object per row with plain JS values. */
   rows(sql: string): Promise<Record<string, unknown>[]>;
   /** A result of any size, a chunk of rows at a time. */
@@ -39,7 +39,7 @@ export async function openEngine(): Promise<Engine> {
   await conn.run("SET TimeZone = 'UTC'");
   return {
     async run(sql) {
-      await conn.run(sql);
+      return (await conn.run(sql)).rowsChanged;
     },
     async rows(sql) {
       return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];

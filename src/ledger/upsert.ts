@@ -1,4 +1,4 @@
-import { linkSync, copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { lit, type Engine } from "../engine/duckdb.js";
 import { sqlTypes, readTypedCsv } from "../engine/typed-csv.js";
@@ -68,7 +68,7 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
   const cols = partitionColumns.map(q).join(", ");
   let rows = 0;
   let partitionsWritten = 0;
-  for (const key of [...new Set([...affected])].sort()) {
+  for (const key of [...affected].sort()) {
     const [provider, month] = key.split("\u0000") as [string, string];
     const old = oldParts.get(key);
     const kept = old
@@ -77,16 +77,18 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
                            AND CAST(o.period_start AS DATE) BETWEEN s.lo AND s.hi)
          UNION ALL BY NAME `
       : "";
-    await engine.run(
-      `CREATE OR REPLACE TEMP TABLE part AS SELECT ${cols} FROM (${kept}
-         SELECT * EXCLUDE (provider) FROM incoming WHERE provider = ${lit(provider)} AND strftime(period_start, '%Y-%m') = ${lit(month)})
-       ORDER BY account, region, instance_type, unit, period_start`,
-    );
-    const [{ n }] = (await engine.rows("SELECT count(*)::INTEGER AS n FROM part")) as [{ n: number }];
-    if (n === 0) continue; // a partition restated to nothing is simply not in the new generation
     const file = partitionFile(gen, provider, month);
     mkdirSync(dirname(file), { recursive: true });
-    await engine.run(`COPY part TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    const n = await engine.run(
+      `COPY (SELECT ${cols} FROM (${kept}
+         SELECT * EXCLUDE (provider) FROM incoming WHERE provider = ${lit(provider)} AND strftime(period_start, '%Y-%m') = ${lit(month)})
+       ORDER BY account, region, instance_type, unit, period_start) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    if (n === 0) {
+      // A partition restated to nothing is simply not in the new generation.
+      rmSync(dirname(file), { recursive: true, force: true });
+      continue;
+    }
     fsyncPath(file);
     rows += n;
     partitionsWritten++;
@@ -101,7 +103,7 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
       copyFileSync(p.file, file); // a file system without hard links
     }
   }
-  await engine.run("DROP TABLE IF EXISTS part; DROP TABLE incoming; DROP TABLE scope");
+  await engine.run("DROP TABLE incoming; DROP TABLE scope");
   publishGeneration(dir, gen);
   pruneGenerations(dir, [gen, before]);
   return { rows, partitionsWritten };

@@ -137,6 +137,20 @@ describe("the ledger: three overlapping weekly --input runs (built CLI, read bac
     expect(JSON.stringify(await duck.rows(dataColumns), (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).toBe(before);
   }, 240_000);
 
+  it("a window restated to nothing empties its days, and a partition left empty disappears", async () => {
+    const ledger = join(dir, "empty-ledger");
+    const input = join(dir, "oct-nov.csv");
+    writeFileSync(input, usageCsv(week("2026-10-29", "2026-11-02", ["aws"])));
+    expect((await runCli(["--input", input, "--ledger", ledger, "--format", "csv"])).code).toBe(0);
+    // The same account again, with an explicit window over October's days: the file has only November rows.
+    const later = join(dir, "nov.csv");
+    writeFileSync(later, usageCsv(week("2026-11-01", "2026-11-02", ["aws"])));
+    expect((await runCli(["--input", later, "--since", "2026-10-29", "--until", "2026-11-02", "--ledger", ledger, "--format", "csv"])).code).toBe(0);
+    const truth = new Map<Key, number>(week("2026-11-01", "2026-11-02", ["aws"]).map((r) => [keyOf(r), Number(r.hours)]));
+    expectEqualToTruth(await ledgerByKey(duck, ledger), truth);
+    expect(existsSync(join(ledger, "detail", "provider=aws", "month=2026-10"))).toBe(false);
+  });
+
   it("three overlapping demo windows equal one demo run over the whole span", async () => {
     const ledger = join(dir, "demo-ledger");
     for (const [since, until] of [
