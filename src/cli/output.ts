@@ -122,8 +122,8 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
         written.push(join(ctx.outDir!, name));
       }
       if (ctx.format === "parquet") {
-        const [summaryPath] = written.slice(1);
-        written.push(...(await writeParquetBeside(ctx.engine!, [{ csv: detailPath, columns: detailColumns }, { csv: summaryPath!, columns: summaryColumns }])));
+        const summaryPath = join(ctx.outDir!, `carbon_summary${s}.csv`);
+        written.push(...(await writeParquetBeside(ctx.engine!, [{ csv: detailPath, columns: detailColumns }, { csv: summaryPath, columns: summaryColumns }])));
       }
       // A partial run's detail lacks the failed providers: BI tools pointed at the fixed name keep the last whole one.
       const latest = join(ctx.outDir!, "carbon_detail_latest.csv");

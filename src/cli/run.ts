@@ -94,15 +94,15 @@ export async function run(deps: RunDeps): Promise<number> {
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" ? checkOutDir(opts, deps.cwd) : null;
-  const stores = await openStores(opts, setup, deps.cwd, deps.now);
+  const opened: { stores: Stores | null } = { stores: null };
   try {
-    return await runStages(deps, opts, setup, outDir, stores);
+    return await runStages(deps, opts, setup, outDir, opened);
   } finally {
-    stores.close();
+    opened.stores?.close();
   }
 }
 
-async function runStages(deps: RunDeps, opts: CliOptions, setup: Setup, outDir: string | null, stores: Stores): Promise<number> {
+async function runStages(deps: RunDeps, opts: CliOptions, setup: Setup, outDir: string | null, opened: { stores: Stores | null }): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
 
@@ -157,6 +157,8 @@ async function runStages(deps: RunDeps, opts: CliOptions, setup: Setup, outDir: 
     gathered = { rows: () => collected.records, window: opts.window, providers: providers!, warnings, failures, requests, batches };
   }
   stopIfInterrupted(deps.interrupt);
+  // Once the usage is read and checked (a bad --input is exit 2 with nothing created): the ledger's lock, the engine.
+  const stores = (opened.stores = await openStores(opts, setup, deps.cwd, deps.now));
   const { window } = gathered;
   const intensity = mergeTables(gathered.batches.map((b) => b.table));
   const plans = topPlans(
@@ -189,7 +191,12 @@ async function runStages(deps: RunDeps, opts: CliOptions, setup: Setup, outDir: 
     engine: stores.engine,
   });
   const { ledger } = stores;
-  const sink = ledger ? (r: CarbonRecord) => (ledger.add(r), output.record(r)) : output.record;
+  const sink = ledger
+    ? (r: CarbonRecord) => {
+        ledger.add(r);
+        return output.record(r);
+      }
+    : output.record;
   const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
   let estimated: Estimated;
   try {

@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
 /**
  * One run at a time per ledger: `DIR/.lock` is created exclusively (O_EXCL) and holds the owner's pid and start.
  * A lock whose process is gone (a killed run) is taken over; a live one refuses this run with exit 2, before the
- * run has asked any provider for anything.
+ * run has written anything.
  */
 export function lockLedger(dir: string, now: Date): LedgerLock {
   const path = join(dir, ".lock");

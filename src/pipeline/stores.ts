@@ -24,8 +24,8 @@ export function ledgerDirOf(opts: CliOptions, setup: Setup, cwd: string): string
 }
 
 /**
- * Opens the stores before any provider is asked, so that a ledger in use by another run, or a missing engine,
- * stops this run before it has done anything. Plain runs load nothing here.
+ * Opens the stores once the run's usage is in and checked, before anything is written: a ledger in use by
+ * another run, or a missing engine, stops the run with nothing written. Plain runs load nothing here.
  */
 export async function openStores(opts: CliOptions, setup: Setup, cwd: string, now: Date): Promise<Stores> {
   const dir = ledgerDirOf(opts, setup, cwd);

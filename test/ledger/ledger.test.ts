@@ -190,7 +190,7 @@ describe("the ledger lock", () => {
       // A live holder: this test's own process.
       mkdirSync(ledger);
       writeFileSync(join(ledger, ".lock"), JSON.stringify({ pid: process.pid, started: "2026-11-02T06:00:00.000Z" }));
-      const refused = await runCli(["--input", input, "--ledger", ledger, "--format", "csv"]);
+      const refused = await runCli(["--input", input, "--ledger", ledger, "--format", "csv", "-q"]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
         `carbon-track: ledger ${ledger} is in use by another carbon-track run (pid ${process.pid}, started 2026-11-02T06:00:00.000Z): nothing was done; run again when it has finished\n`,
