@@ -38,6 +38,16 @@ describe("carbon_detail_latest.csv is honest (built CLI)", () => {
     expect(existsSync(join(ledger, "detail"))).toBe(false);
   });
 
+  it("a bad --input with --ledger is exit 2 and creates nothing, not even the ledger directory", async () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, `${readFileSync(input, "utf8")}aws,111122223333,us-west-1,g6.12xlarge,instance-hour,-1,2026-10-03T00:00:00Z,2026-10-04T00:00:00Z,false,,\n`);
+    const ledger = join(dir, "bad-ledger");
+    const res = await runCli(["--input", bad, "--ledger", ledger, "--out", join(dir, "bad-out")]);
+    expect(res.code).toBe(2);
+    expect(existsSync(ledger)).toBe(false);
+    expect(existsSync(join(dir, "bad-out"))).toBe(false);
+  });
+
   it("a partial run leaves carbon_detail_latest.csv as it was, names the failure in the header, and --latest-on-partial replaces it", async () => {
     const out = join(dir, "out");
     const whole = await runCli(["--input", input, "--out", out, "--stamp", "none", "-q"]);
