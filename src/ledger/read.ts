@@ -8,5 +8,5 @@ import { currentGeneration, listPartitions } from "./generations.js";
 export function ledgerRows(dir: string): string | null {
   const gen = currentGeneration(dir);
   if (listPartitions(gen).length === 0) return null;
-  return `read_parquet(${lit(`${gen}/provider=*/month=*/data.parquet`)}, hive_partitioning = true, union_by_name = true, hive_types = {'provider': VARCHAR, 'month': VARCHAR})`;
+  return `read_parquet(${lit(`${gen}/detail/provider=*/month=*/data.parquet`)}, hive_partitioning = true, union_by_name = true, hive_types = {'provider': VARCHAR, 'month': VARCHAR})`;
 }

@@ -4,7 +4,7 @@ import { lit, type Engine } from "../engine/duckdb.js";
 import { sqlTypes, readTypedCsv } from "../engine/typed-csv.js";
 import { detailColumns } from "../report/columns.js";
 import { partitionColumns, runFields, type RunStamp } from "./columns.js";
-import { createGeneration, currentGeneration, fsyncPath, listPartitions, partitionFile, publishGeneration, pruneGenerations } from "./generations.js";
+import { createGeneration, currentGeneration, datasets, fsyncPath, listPartitions, partitionFile, publishGeneration, pruneGenerations } from "./generations.js";
 
 /**
  * Which days of which accounts a run speaks for. `window`: every provider × account in the run's data over the
@@ -45,6 +45,23 @@ function months(lo: string, hi: string): string[] {
   }
 }
 
+/**
+ * The summary grain of a detail partition: per account × region × instance type × unit × UTC day, the sums a
+ * dashboard charts. Energy and CO2e leave out rows of unknown power (their hours are counted apart), as in reports.
+ */
+function summarySelect(detailFile: string): string {
+  return `SELECT account, region, instance_type, unit, CAST(period_start AS DATE) AS day, count(*) AS rows,
+            sum(quantity_hours) AS quantity_hours, coalesce(sum(quantity_hours) FILTER (WHERE co2e_kg IS NULL), 0) AS unknown_power_hours,
+            sum(energy_kwh) AS energy_kwh, sum(facility_energy_kwh) AS facility_energy_kwh,
+            sum(facility_energy_low_kwh) AS facility_energy_low_kwh, sum(facility_energy_high_kwh) AS facility_energy_high_kwh,
+            coalesce(sum(facility_energy_kwh) FILTER (WHERE intensity_source LIKE 'fallback:%'), 0) AS fallback_facility_energy_kwh,
+            sum(co2e_kg) AS co2e_kg, sum(co2e_low_kg) AS co2e_low_kg, sum(co2e_high_kg) AS co2e_high_kg,
+            CASE WHEN count(DISTINCT currency) <= 1 THEN sum(cost) END AS cost,
+            CASE WHEN count(DISTINCT currency) <= 1 THEN any_value(currency) END AS currency
+     FROM read_parquet(${lit(detailFile)}, hive_partitioning = false)
+     GROUP BY ALL ORDER BY account, region, instance_type, unit, day`;
+}
+
 const day = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
 
 /**
@@ -70,14 +87,15 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
   let partitionsWritten = 0;
   for (const key of [...affected].sort()) {
     const [provider, month] = key.split("\u0000") as [string, string];
+    const part = { provider, month };
     const old = oldParts.get(key);
     const kept = old
-      ? `SELECT * FROM read_parquet(${lit(old.file)}, hive_partitioning = false) o
+      ? `SELECT * FROM read_parquet(${lit(partitionFile(before!, "detail", part))}, hive_partitioning = false) o
          WHERE NOT EXISTS (SELECT 1 FROM scope s WHERE s.provider = ${lit(provider)} AND s.account = o.account
                            AND CAST(o.period_start AS DATE) BETWEEN s.lo AND s.hi)
          UNION ALL BY NAME `
       : "";
-    const file = partitionFile(gen, provider, month);
+    const file = partitionFile(gen, "detail", part);
     mkdirSync(dirname(file), { recursive: true });
     const n = await engine.run(
       `COPY (SELECT ${cols} FROM (${kept}
@@ -89,18 +107,23 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
       rmSync(dirname(file), { recursive: true, force: true });
       continue;
     }
-    fsyncPath(file);
+    const summary = partitionFile(gen, "summary", part);
+    mkdirSync(dirname(summary), { recursive: true });
+    await engine.run(`COPY (${summarySelect(file)}) TO ${lit(summary)} (FORMAT parquet, COMPRESSION zstd)`);
+    for (const f of [file, summary]) fsyncPath(f);
     rows += n;
     partitionsWritten++;
   }
   for (const [key, p] of oldParts) {
     if (affected.has(key)) continue;
-    const file = partitionFile(gen, p.provider, p.month);
-    mkdirSync(dirname(file), { recursive: true });
-    try {
-      linkSync(p.file, file);
-    } catch {
-      copyFileSync(p.file, file); // a file system without hard links
+    for (const d of datasets) {
+      const file = partitionFile(gen, d, p);
+      mkdirSync(dirname(file), { recursive: true });
+      try {
+        linkSync(partitionFile(before!, d, p), file);
+      } catch {
+        copyFileSync(partitionFile(before!, d, p), file); // a file system without hard links
+      }
     }
   }
   await engine.run("DROP TABLE incoming; DROP TABLE scope");

@@ -59,10 +59,13 @@ describe("a run killed at any moment (SIGKILL, 10 tries)", () => {
 
   const state = async (ledger: string): Promise<string> => {
     // Only the one file of each partition is ever visible: no temporary or second file a glob could pick up.
-    for (const f of filesUnder(join(ledger, "detail"))) expect(f).toMatch(/^provider=[a-z]+\/month=\d{4}-\d{2}\/data\.parquet$/);
+    for (const d of ["detail", "summary"]) for (const f of filesUnder(join(ledger, d))) expect(f).toMatch(/^provider=[a-z]+\/month=\d{4}-\d{2}\/data\.parquet$/);
     const [r] = await duck.rows(
-      `SELECT count(*)::VARCHAR || ':' || sum(hash(provider, account, region, instance_type, period_start, quantity_hours, co2e_kg))::VARCHAR AS s
-       FROM read_parquet(${sqlString(join(ledger, "detail", "**", "*.parquet"))}, hive_partitioning = true)`,
+      `SELECT (SELECT count(*)::VARCHAR || ':' || sum(hash(provider, account, region, instance_type, period_start, quantity_hours, co2e_kg))::VARCHAR
+               FROM read_parquet(${sqlString(join(ledger, "detail", "**", "*.parquet"))}, hive_partitioning = true))
+           || ' / ' ||
+              (SELECT count(*)::VARCHAR || ':' || sum(hash(provider, account, day, quantity_hours))::VARCHAR
+               FROM read_parquet(${sqlString(join(ledger, "summary", "**", "*.parquet"))}, hive_partitioning = true)) AS s`,
     );
     return String(r!.s);
   };

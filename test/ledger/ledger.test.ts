@@ -56,6 +56,20 @@ async function ledgerByKey(duck: Duck, ledger: string): Promise<Map<Key, { hours
   );
 }
 
+/** The summary grain, read the same way: one row per provider × account × region × type × unit × day. */
+async function summaryByKey(duck: Duck, ledger: string): Promise<Map<Key, { hours: number; rows: bigint }>> {
+  const rows = await duck.rows(
+    `SELECT provider, account, region, instance_type, strftime(day, '%Y-%m-%d') AS day, quantity_hours AS hours, "rows" AS n
+     FROM read_parquet(${sqlString(join(ledger, "summary", "**", "*.parquet"))}, hive_partitioning = true)`,
+  );
+  return new Map(
+    rows.map((r) => [
+      keyOf({ provider: String(r.provider), account: String(r.account), region: String(r.region), instanceType: String(r.instance_type), day: String(r.day) }),
+      { hours: r.hours as number, rows: r.n as bigint },
+    ]),
+  );
+}
+
 function expectEqualToTruth(actual: Map<Key, { hours: number; rows: bigint }>, truth: Map<Key, number>): void {
   expect([...actual.keys()].sort()).toEqual([...truth.keys()].sort());
   for (const [k, v] of truth) {
@@ -96,6 +110,7 @@ describe("the ledger: three overlapping weekly --input runs (built CLI, read bac
       expect(res.code).toBe(0);
       applyRun(truth, rows);
       expectEqualToTruth(await ledgerByKey(duck, ledger), truth);
+      expectEqualToTruth(await summaryByKey(duck, ledger), truth);
     }
     expect(truth.get("aws|012345678901|us-east-1|p5.48xlarge|2026-10-31")).toBe(3.25);
     expect(truth.has("azure|6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b|eastus|Standard_ND96asr_v4|2026-11-01")).toBe(false);
