@@ -4,10 +4,11 @@ import { runNode } from "./child.js";
 import { coldStart } from "./cold-start.js";
 import { endToEnd } from "./end-to-end.js";
 import { runInput } from "./input-file.js";
+import { ledgerBench } from "./ledger.js";
 import { repoRoot, workDir } from "./paths.js";
 
 /**
- * `npm run bench`: the five figures of issue 9, measured in one run, offline (loopback fakes only).
+ * `npm run bench`: the five figures of issue 9 and the ledger's two of issue 14, measured in one run, offline (loopback fakes only).
  * Ratios compare commands measured in this same run on this same machine, so they travel between machines.
  */
 const MB = 1024 * 1024;
@@ -82,6 +83,10 @@ for (const r of inputs) {
 const [, quarter, million] = inputs as [(typeof inputs)[0], (typeof inputs)[0], (typeof inputs)[0]];
 const perRow = (million.maxRssBytes - quarter.maxRssBytes) / (million.rows - quarter.rows);
 line(`   peak RSS grows ${fmt(perRow)} bytes per row from 250,000 to 1,000,000 rows (the duplicate check's hash set: 16-24) (target: flat, ${verdict(perRow < 50)})`);
+// The ledger (docs/csv-schema.md "The ledger"): its cost is the difference from the same run without it.
+const led = await ledgerBench(rows);
+line(`6. ledger upsert, --input ${fmt(led.rows)} rows --format csv: without ledger ${fmt(led.baselineMs)} ms; into a new ledger ${fmt(led.firstMs)} ms (+${fmt(led.firstMs - led.baselineMs)} ms); again, every row replaced, ${fmt(led.againMs)} ms (+${fmt(led.againMs - led.baselineMs)} ms)`);
+line(`7. report from the ledger, a year (${fmt(led.yearRows)} daily rows): --format csv ${fmt(led.reportCsvMs)} ms; table with its files ${fmt(led.reportTableMs)} ms`);
 rmSync(workDir, { recursive: true, force: true });
 line();
 line(`bench took ${fmt((performance.now() - started) / 1000, 1)} s`);

@@ -2,7 +2,8 @@ import { CarbonTrackError, ExitCode } from "../errors.js";
 import { secretsInEnvironment } from "../text/known-secrets.js";
 import { createRedactor } from "../text/redact.js";
 import { sanitizeLine } from "../text/sanitize.js";
-import { run, type RunDeps } from "./run.js";
+import { dispatch } from "./dispatch.js";
+import type { RunDeps } from "./run.js";
 
 /**
  * The process boundary: runs the command and maps every error to one line and an exit code. The run's redactor
@@ -12,7 +13,7 @@ export async function main(deps: RunDeps): Promise<number> {
   const redactor = createRedactor(secretsInEnvironment(deps.env));
   const clean = (text: string): string => sanitizeLine(redactor.redact(text));
   try {
-    return await run(deps, redactor);
+    return await dispatch(deps, redactor);
   } catch (err) {
     if (err instanceof CarbonTrackError) {
       deps.stderr.write(`carbon-track: ${clean(err.message)}\n`);

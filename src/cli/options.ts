@@ -5,7 +5,7 @@ import { utilizationPresets } from "../calc/utilization.js";
 import { lookUp } from "../text/name-table.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
 
-export const formats = ["table", "csv", "json", "markdown"] as const;
+export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
 export const stamps = ["datetime", "date", "none"] as const;
 export type Stamp = (typeof stamps)[number];
@@ -35,6 +35,9 @@ export interface CliOptions {
   budget: Budget | null;
   quiet: boolean;
   verbose: boolean;
+  /** --ledger DIR, as given (the config file's `ledger` applies when this is null). */
+  ledgerDir: string | null;
+  latestOnPartial: boolean;
 }
 
 function oneOf<T extends string>(values: readonly T[], flag: string) {
@@ -101,6 +104,8 @@ function buildProgram(): Command {
     .addOption(new Option("--out <dir>").default("output"))
     .addOption(new Option("--stamp <s>").default("datetime"))
     .option("--budget <kg>")
+    .option("--ledger <dir>")
+    .option("--latest-on-partial")
     .option("-q, --quiet")
     .option("-v, --verbose");
 }
@@ -149,5 +154,7 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     budget: o.budget === undefined ? null : parseBudget(o.budget as string),
     quiet: o.quiet === true,
     verbose: o.verbose === true,
+    ledgerDir: (o.ledger as string | undefined) ?? null,
+    latestOnPartial: o.latestOnPartial === true,
   };
 }

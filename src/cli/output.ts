@@ -1,6 +1,8 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Chalk } from "chalk";
+import type { Engine } from "../engine/duckdb.js";
+import { writeParquetTwins } from "../engine/parquet-beside.js";
 import { staging } from "../io/atomic.js";
 import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
@@ -9,6 +11,7 @@ import type { WatchedStdout } from "../io/stdout.js";
 import type { Logger } from "../log.js";
 import { detailColumns, suggestionColumns, summaryColumns } from "../report/columns.js";
 import { csvHeader, csvLine, toCsv } from "../report/csv.js";
+import { dataPackage } from "../report/datapackage.js";
 import { fileStamp } from "../report/files.js";
 import { jsonHead, jsonRecord, jsonTail, type JsonHead } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
@@ -33,6 +36,10 @@ export interface OutputContext {
   log: Logger;
   /** The Markdown report quotes provider messages: it goes through here before the terminal or the job summary. */
   redactor: Redactor;
+  /** Replace carbon_detail_latest.csv even when the run is partial (--latest-on-partial). */
+  latestOnPartial: boolean;
+  /** Loaded by the command layer for --format parquet (and the ledger); null otherwise. */
+  engine: Engine | null;
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -92,7 +99,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     return {
       record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
       async finish(report) {
-        if (json) await out.add(jsonTail(report, count, {}));
+        if (json) await out.add(jsonTail(report, count, report.comparison ? { comparison: report.comparison } : {}));
         await out.flush();
         finishCommon(report);
       },
@@ -112,9 +119,23 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     record: (r) => out.add(csvLine(detailColumns, r)),
     async finish(report) {
       await out.flush();
-      files.add(join(dir, `carbon_summary${s}.csv`), toCsv(summaryColumns, report.summary.byRegionInstanceType));
+      const summaryPath = join(dir, `carbon_summary${s}.csv`);
+      files.add(summaryPath, toCsv(summaryColumns, report.summary.byRegionInstanceType));
       files.add(join(dir, `carbon_suggestions${s}.csv`), toCsv(suggestionColumns, report.suggestions));
-      files.copy(detailPath, join(dir, "carbon_detail_latest.csv"));
+      // A partial run's detail lacks the failed providers: BI tools pointed at the fixed name keep the last whole one.
+      const latest = join(dir, "carbon_detail_latest.csv");
+      const replaceLatest = report.failures.length === 0 || ctx.latestOnPartial;
+      if (replaceLatest) files.copy(detailPath, latest);
+      else ctx.log.warn(`${latest} was left as it was because the run is partial (--latest-on-partial replaces it anyway)`);
+      files.add(
+        join(dir, "datapackage.json"),
+        dataPackage([
+          { name: "carbon_detail", path: `carbon_detail${s}.csv`, columns: detailColumns },
+          { name: "carbon_summary", path: `carbon_summary${s}.csv`, columns: summaryColumns },
+          { name: "carbon_suggestions", path: `carbon_suggestions${s}.csv`, columns: suggestionColumns },
+          ...(replaceLatest || existsSync(latest) ? [{ name: "carbon_detail_latest", path: "carbon_detail_latest.csv", columns: detailColumns }] : []),
+        ]),
+      );
       try {
         await ctx.stdout.writeAll(
           ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }),
@@ -122,6 +143,13 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
       } catch (err) {
         // The report on stdout is a view of the files: a reader that left early (`| head`) does not cancel them.
         if (!ctx.stdout.readerLeft) throw err;
+      }
+      if (ctx.format === "parquet") {
+        // DuckDB reads the staged CSVs and writes the twins as members of the same set: all appear together.
+        await writeParquetTwins(ctx.engine!, [
+          { csv: files.staged(detailPath), parquet: files.external(detailPath.replace(/\.csv$/, ".parquet")), columns: detailColumns },
+          { csv: files.staged(summaryPath), parquet: files.external(summaryPath.replace(/\.csv$/, ".parquet")), columns: summaryColumns },
+        ]);
       }
       ctx.log.info(`wrote ${files.commit().join(", ")}`);
       finishCommon(report);

@@ -4,15 +4,14 @@ import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
 import { appendProblem } from "../io/append-check.js";
-import { describeFsError } from "../io/fs-errors.js";
 import { Leftovers } from "../io/leftovers.js";
 import { checkOutDir } from "../io/out-dir.js";
 import { pacer } from "../io/pace.js";
-import { watchStdout } from "../io/stdout.js";
+import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
 import { createLogger, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
-import type { ProviderId } from "../schema.js";
+import type { CarbonRecord, ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
@@ -26,6 +25,7 @@ import type { ReportData } from "../report/model.js";
 import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
+import { commitLedger, openStores, type Stores } from "../pipeline/stores.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -119,8 +119,24 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
-  const outDir = opts.format === "table" || opts.format === "markdown" ? checkOutDir(opts.outDir, deps.cwd) : null;
+  const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
+  const opened: { stores: Stores | null } = { stores: null };
+  try {
+    return await runStages(deps, redactor, opts, setup, outDir, opened);
+  } finally {
+    opened.stores?.close();
+  }
+}
+
+async function runStages(
+  deps: RunDeps,
+  redactor: Redactor,
+  opts: CliOptions,
+  setup: Setup,
+  outDir: string | null,
+  opened: { stores: Stores | null },
+): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
@@ -190,6 +206,8 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
     gathered = { rows: () => collected.records, window: opts.window, providers: providers!, warnings, failures, requests, batches };
   }
   stopIfInterrupted(deps.interrupt);
+  // Once the usage is read and checked (a bad --input is exit 2 with nothing created): the ledger's lock, the engine.
+  const stores = (opened.stores = await openStores(opts, setup, deps.cwd, deps.now));
   const { window } = gathered;
   const intensity = mergeTables(gathered.batches.map((b) => b.table));
   const plans = topPlans(
@@ -210,12 +228,36 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
     },
   };
   const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
+  const { ledger } = stores;
   let output: OutputWriter | null = null;
   let report: ReportData;
   try {
-    output = openOutputs(head, { format: opts.format, stamp: opts.stamp, outDir, now: deps.now, env: deps.env, stdout, leftovers, color: deps.stdout.isTTY === true && !noColor, log, redactor });
-    const estimated = await estimatePass(gathered.rows, factors, plans, output.record, pacer(interrupted));
+    const out = (output = openOutputs(head, {
+      format: opts.format,
+      stamp: opts.stamp,
+      outDir,
+      now: deps.now,
+      env: deps.env,
+      stdout,
+      leftovers,
+      color: deps.stdout.isTTY === true && !noColor,
+      log,
+      redactor,
+      latestOnPartial: opts.latestOnPartial,
+      engine: stores.engine,
+    }));
+    const sink = ledger
+      ? (r: CarbonRecord) => {
+          ledger.add(r);
+          return out.record(r);
+        }
+      : out.record;
+    const estimated = await estimatePass(gathered.rows, factors, plans, sink, pacer(interrupted));
     const { summary } = estimated;
+    if (summary.totals.rows === 0) {
+      for (const f of gathered.failures) log.error(redactor.redact(f));
+      throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
+    }
     const budget = opts.budget
       ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
       : null;
@@ -233,14 +275,16 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
     };
     talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });
     interrupted();
+    if (ledger) {
+      const { written, comparison } = await commitLedger(ledger, opts, setup, window, head, summary);
+      log.info(`ledger ${ledger.dir}: ${written.partitionsWritten} partitions rewritten (${written.rows} rows)`);
+      if (comparison) report.comparison = comparison;
+    }
     await output.finish(report);
   } catch (err) {
     if (output) output.discard();
     else leftovers.sweep();
-    if (deps.interrupt.aborted || !stdout.error) throw err;
-    // The reader of a pipe went away (`| head`): not a failure for a command-line tool. Anything else is.
-    if (stdout.readerLeft) return ExitCode.ok;
-    throw new CarbonTrackError(`cannot write to stdout: ${describeFsError(stdout.error)}: ${outDir ? "nothing was written" : "the data on stdout is incomplete"}`, ExitCode.error);
+    return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, outDir ? "nothing was written" : "the data on stdout is incomplete");
   }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
   if (report.budget?.exceeded) return ExitCode.budgetExceeded;

@@ -33,6 +33,8 @@ export const UserConfig = z
       })
       .strict()
       .optional(),
+    /** The ledger directory (--ledger), relative to the config file. */
+    ledger: z.string().min(1).optional(),
     catalog: CatalogOverride.optional(),
     regions: RegionsOverride.optional(),
     /** Extra regions where a type is offered (provider → type → regions). */

@@ -23,6 +23,10 @@ export interface Staging {
   add(path: string, data: string): void;
   /** A copy of the staged file `from` (its final path) under the final path `to`, without reading it into memory. */
   copy(from: string, to: string): void;
+  /** The temporary path of the staged file `path`, complete and flushed, for another writer to read. */
+  staged(path: string): string;
+  /** A member written by another writer (an engine's COPY): the temporary path it must write and flush. */
+  external(path: string): string;
   /** Flushes every file, then renames them all into place; returns their final paths. */
   commit(): string[];
   /** Closes and removes every temporary file. */
@@ -113,6 +117,12 @@ export function staging(leftovers: Leftovers): Staging {
         }
       });
     },
+    staged(path) {
+      const e = entries.find((x) => x.path === path)!;
+      flush(e);
+      return e.tmp;
+    },
+    external: (path) => begin(path).tmp,
     commit() {
       for (const e of entries) flush(e);
       const placed: string[] = [];

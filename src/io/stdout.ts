@@ -1,5 +1,7 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
+import { CarbonTrackError, ExitCode, type ExitCodeValue } from "../errors.js";
+import { describeFsError } from "./fs-errors.js";
 
 /**
  * stdout as the run writes to it. Its first error is kept, and no longer reaches the process as an unhandled
@@ -48,4 +50,15 @@ export function watchStdout(stream: NodeJS.WritableStream): WatchedStdout {
       );
     },
   };
+}
+
+/**
+ * What a run that failed while stdout had failed ends with: exit 0 when the reader of a pipe went away (`| head`),
+ * one line and exit 1 for any other stdout error. `err` is thrown unchanged when stdout is not the cause.
+ * `lost` says what the person is left with ("nothing was written", "the data on stdout is incomplete").
+ */
+export function endAfterStdoutFault(err: unknown, stdout: WatchedStdout, interrupted: boolean, lost: string): ExitCodeValue {
+  if (interrupted || !stdout.error) throw err;
+  if (stdout.readerLeft) return ExitCode.ok;
+  throw new CarbonTrackError(`cannot write to stdout: ${describeFsError(stdout.error)}: ${lost}`, ExitCode.error);
 }

@@ -4,15 +4,45 @@ import type { Group, Totals } from "../calc/summary.js";
 import { neutralizeText } from "./csv-safe.js";
 import { plainDecimal } from "./numbers.js";
 
-/** A CSV column: its header (units in the name) and how a value becomes a cell. Documented in docs/csv-schema.md. */
+/**
+ * What a column holds, in the words of a Frictionless Table Schema (datapackage.json) and of Parquet: `number` is
+ * DOUBLE, `integer` BIGINT, `boolean` BOOLEAN, `datetime` TIMESTAMP WITH TIME ZONE, `string` VARCHAR.
+ */
+export type FieldType = "string" | "number" | "integer" | "boolean" | "datetime";
+
+/**
+ * A CSV column: its header (units in the name), how a value becomes a cell, and what it means. The type, unit and
+ * description feed datapackage.json and the Parquet types; docs/csv-schema.md says the same for people.
+ */
 export interface Column<T> {
   header: string;
   cell: (row: T) => string;
+  type: FieldType;
+  /** Decimals always printed, for `number` columns. */
+  decimals?: number;
+  unit?: string;
+  description: string;
 }
 
-const txt = <T>(header: string, get: (r: T) => string | null): Column<T> => ({ header, cell: (r) => neutralizeText(get(r) ?? "") });
-const num = <T>(header: string, digits: number, get: (r: T) => number | null): Column<T> => ({
+const txt = <T>(header: string, description: string, get: (r: T) => string | null): Column<T> => ({
   header,
+  type: "string",
+  description,
+  cell: (r) => neutralizeText(get(r) ?? ""),
+});
+const bool = <T>(header: string, description: string, get: (r: T) => boolean): Column<T> => ({
+  header,
+  type: "boolean",
+  description,
+  cell: (r) => String(get(r)),
+});
+const instant = <T>(header: string, description: string, get: (r: T) => string): Column<T> => ({ header, type: "datetime", description, cell: get });
+const num = <T>(header: string, digits: number, unit: string, description: string, get: (r: T) => number | null): Column<T> => ({
+  header,
+  type: digits === 0 ? "integer" : "number",
+  ...(digits === 0 ? {} : { decimals: digits }),
+  unit,
+  description,
   cell: (r) => {
     const v = get(r);
     return v === null ? "" : plainDecimal(v, digits);
@@ -20,80 +50,80 @@ const num = <T>(header: string, digits: number, get: (r: T) => number | null): C
 });
 
 export const detailColumns: Column<CarbonRecord>[] = [
-  txt("provider", (r) => r.provider),
-  txt("account", (r) => r.account),
-  txt("region", (r) => r.region),
-  txt("instance_type", (r) => r.instanceType),
-  txt("unit", (r) => r.unit),
-  num("quantity_hours", 6, (r) => r.quantity),
-  txt("period_start", (r) => r.periodStart),
-  txt("period_end", (r) => r.periodEnd),
-  txt("estimated", (r) => String(r.estimated)),
-  num("cost", 4, (r) => r.cost),
-  txt("currency", (r) => r.currency),
-  txt("gpu_model", (r) => r.gpuModel),
-  num("gpu_count", 4, (r) => r.gpuCount),
-  num("gpu_utilization", 3, (r) => r.gpuUtilization),
-  num("power_w", 1, (r) => r.powerWatts),
-  num("power_low_w", 1, (r) => r.powerLowWatts),
-  num("power_high_w", 1, (r) => r.powerHighWatts),
-  txt("power_source", (r) => r.powerSource),
-  txt("power_status", (r) => r.powerStatus ?? "ok"),
-  num("energy_kwh", 6, (r) => r.energyKwh),
-  num("pue", 3, (r) => r.pue),
-  txt("pue_source", (r) => r.pueSource),
-  num("facility_energy_kwh", 6, (r) => r.facilityEnergyKwh),
-  num("facility_energy_low_kwh", 6, (r) => r.facilityEnergyLowKwh),
-  num("facility_energy_high_kwh", 6, (r) => r.facilityEnergyHighKwh),
-  num("intensity_kg_per_kwh", 6, (r) => r.intensityKgPerKwh),
-  txt("intensity_signal", (r) => r.intensitySignal),
-  txt("intensity_source", (r) => r.intensitySource),
-  txt("intensity_note", (r) => r.intensityNote),
-  txt("region_known", (r) => String(r.regionKnown)),
-  num("co2e_kg", 6, (r) => r.co2eKg),
-  num("co2e_low_kg", 6, (r) => r.co2eLowKg),
-  num("co2e_high_kg", 6, (r) => r.co2eHighKg),
+  txt("provider", "aws, azure or gcp", (r) => r.provider),
+  txt("account", "AWS account id, Azure subscription id or GCP project id: text, never a number", (r) => r.account),
+  txt("region", "the provider's region code", (r) => r.region),
+  txt("instance_type", "instance type, or a GPU id for GPUs billed per GPU", (r) => r.instanceType),
+  txt("unit", "instance-hour, or gpu-hour for GPUs billed on their own", (r) => r.unit),
+  num("quantity_hours", 6, "h", "hours of that unit in the period", (r) => r.quantity),
+  instant("period_start", "start of the period, UTC", (r) => r.periodStart),
+  instant("period_end", "end of the period, UTC, exclusive", (r) => r.periodEnd),
+  bool("estimated", "the provider marked the figure as not final", (r) => r.estimated),
+  num("cost", 4, "currency", "what the provider billed for those hours, in `currency` (empty if not known)", (r) => r.cost),
+  txt("currency", "ISO 4217 code of cost", (r) => r.currency),
+  txt("gpu_model", "accelerator id from the catalog", (r) => r.gpuModel),
+  num("gpu_count", 4, "GPU", "accelerators per instance (fractions for partial GPUs; 1 for gpu-hour rows)", (r) => r.gpuCount),
+  num("gpu_utilization", 3, "1", "the accelerator power fraction between idle and TDP used for this row", (r) => r.gpuUtilization),
+  num("power_w", 1, "W", "IT power of one instance (or one GPU) at gpu_utilization", (r) => r.powerWatts),
+  num("power_low_w", 1, "W", "the same at the preset below gpu_utilization", (r) => r.powerLowWatts),
+  num("power_high_w", 1, "W", "the same at the preset above gpu_utilization", (r) => r.powerHighWatts),
+  txt("power_source", "the catalog entries behind the power figure", (r) => r.powerSource),
+  txt("power_status", "ok, unknown-type or no-tdp; not ok means energy and CO2e are empty and left out of totals", (r) => r.powerStatus ?? "ok"),
+  num("energy_kwh", 6, "kWh", "power_w × quantity_hours / 1000", (r) => r.energyKwh),
+  num("pue", 3, "1", "power usage effectiveness applied", (r) => r.pue),
+  txt("pue_source", "where the PUE comes from, with its year", (r) => r.pueSource),
+  num("facility_energy_kwh", 6, "kWh", "energy_kwh × pue", (r) => r.facilityEnergyKwh),
+  num("facility_energy_low_kwh", 6, "kWh", "the same at the low power", (r) => r.facilityEnergyLowKwh),
+  num("facility_energy_high_kwh", 6, "kWh", "the same at the high power", (r) => r.facilityEnergyHighKwh),
+  num("intensity_kg_per_kwh", 6, "kg/kWh", "grid carbon intensity applied", (r) => r.intensityKgPerKwh),
+  txt("intensity_signal", "marginal or average; one run uses one signal type", (r) => r.intensitySignal),
+  txt("intensity_source", "machine-readable: watttime:historical, watttime:current, fallback:<dataset>@<year>", (r) => r.intensitySource),
+  txt("intensity_note", "the human reason for a fallback or a gap", (r) => r.intensityNote),
+  bool("region_known", "false when the region is not in config/regions.json", (r) => r.regionKnown),
+  num("co2e_kg", 6, "kg", "facility_energy_kwh × intensity_kg_per_kwh", (r) => r.co2eKg),
+  num("co2e_low_kg", 6, "kg", "low end of the band, from the low power", (r) => r.co2eLowKg),
+  num("co2e_high_kg", 6, "kg", "high end of the band, from the high power", (r) => r.co2eHighKg),
 ];
 
 type SummaryRow = Group<{ provider: string; region: string; instanceType: string }>;
 const t = (get: (x: Totals) => number | null) => (g: SummaryRow) => get(g.totals);
 
 export const summaryColumns: Column<SummaryRow>[] = [
-  txt("provider", (g) => g.key.provider),
-  txt("region", (g) => g.key.region),
-  txt("instance_type", (g) => g.key.instanceType),
-  num("rows", 0, t((x) => x.rows)),
-  num("quantity_hours", 6, t((x) => x.hours)),
-  num("unknown_power_hours", 6, t((x) => x.unknownPowerHours)),
-  num("energy_kwh", 6, t((x) => x.energyKwh)),
-  num("facility_energy_kwh", 6, t((x) => x.facilityEnergyKwh)),
-  num("facility_energy_low_kwh", 6, t((x) => x.facilityEnergyLowKwh)),
-  num("facility_energy_high_kwh", 6, t((x) => x.facilityEnergyHighKwh)),
-  num("fallback_facility_energy_kwh", 6, t((x) => x.fallbackFacilityEnergyKwh)),
-  num("co2e_kg", 6, t((x) => x.co2eKg)),
-  num("co2e_low_kg", 6, t((x) => x.co2eLowKg)),
-  num("co2e_high_kg", 6, t((x) => x.co2eHighKg)),
-  num("cost", 4, t((x) => x.cost)),
-  txt("currency", (g) => g.totals.currency),
+  txt("provider", "the group's provider", (g) => g.key.provider),
+  txt("region", "the group's region", (g) => g.key.region),
+  txt("instance_type", "the group's instance type", (g) => g.key.instanceType),
+  num("rows", 0, "rows", "detail rows in the group", t((x) => x.rows)),
+  num("quantity_hours", 6, "h", "all hours, including rows of unknown power", t((x) => x.hours)),
+  num("unknown_power_hours", 6, "h", "hours whose energy is unknown (left out of the figures below)", t((x) => x.unknownPowerHours)),
+  num("energy_kwh", 6, "kWh", "IT energy", t((x) => x.energyKwh)),
+  num("facility_energy_kwh", 6, "kWh", "facility energy", t((x) => x.facilityEnergyKwh)),
+  num("facility_energy_low_kwh", 6, "kWh", "facility energy at the low power", t((x) => x.facilityEnergyLowKwh)),
+  num("facility_energy_high_kwh", 6, "kWh", "facility energy at the high power", t((x) => x.facilityEnergyHighKwh)),
+  num("fallback_facility_energy_kwh", 6, "kWh", "facility energy whose intensity was a fallback", t((x) => x.fallbackFacilityEnergyKwh)),
+  num("co2e_kg", 6, "kg", "CO2e", t((x) => x.co2eKg)),
+  num("co2e_low_kg", 6, "kg", "low end of the CO2e band", t((x) => x.co2eLowKg)),
+  num("co2e_high_kg", 6, "kg", "high end of the CO2e band", t((x) => x.co2eHighKg)),
+  num("cost", 4, "currency", "billed cost, when the group's rows share one currency", t((x) => x.cost)),
+  txt("currency", "ISO 4217 code of cost", (g) => g.totals.currency),
 ];
 
 /** carbon_suggestions<stamp>.csv: one row per emitter × cleaner region. */
 export const suggestionColumns: Column<Suggestion>[] = [
-  txt("provider", (s) => s.provider),
-  txt("instance_type", (s) => s.instanceType),
-  txt("from_region", (s) => s.fromRegion),
-  txt("to_region", (s) => s.toRegion),
-  txt("to_location", (s) => s.toLocation),
-  num("quantity_hours", 6, (s) => s.hours),
-  num("energy_kwh", 6, (s) => s.energyKwh),
-  num("from_pue", 3, (s) => s.fromPue),
-  num("to_pue", 3, (s) => s.toPue),
-  num("from_intensity_kg_per_kwh", 6, (s) => s.fromIntensityKgPerKwh),
-  num("to_intensity_kg_per_kwh", 6, (s) => s.toIntensityKgPerKwh),
-  txt("intensity_signal", (s) => s.signal),
-  txt("to_intensity_source", (s) => s.toIntensitySource),
-  num("from_co2e_kg", 6, (s) => s.fromCo2eKg),
-  num("to_co2e_kg", 6, (s) => s.toCo2eKg),
-  num("saving_co2e_kg", 6, (s) => s.savingKg),
-  num("saving_percent", 2, (s) => s.savingPercent),
+  txt("provider", "the emitter's provider", (s) => s.provider),
+  txt("instance_type", "the emitter's instance type", (s) => s.instanceType),
+  txt("from_region", "where it ran", (s) => s.fromRegion),
+  txt("to_region", "the cleaner region", (s) => s.toRegion),
+  txt("to_location", "where the cleaner region is", (s) => s.toLocation),
+  num("quantity_hours", 6, "h", "the emitter's hours", (s) => s.hours),
+  num("energy_kwh", 6, "kWh", "IT energy, the same in both regions", (s) => s.energyKwh),
+  num("from_pue", 3, "1", "PUE where it ran", (s) => s.fromPue),
+  num("to_pue", 3, "1", "PUE of the cleaner region", (s) => s.toPue),
+  num("from_intensity_kg_per_kwh", 6, "kg/kWh", "energy-weighted mean intensity where it ran", (s) => s.fromIntensityKgPerKwh),
+  num("to_intensity_kg_per_kwh", 6, "kg/kWh", "energy-weighted mean intensity of the cleaner region, same periods", (s) => s.toIntensityKgPerKwh),
+  txt("intensity_signal", "marginal or average", (s) => s.signal),
+  txt("to_intensity_source", "the sources used for the cleaner region, ;-separated", (s) => s.toIntensitySource),
+  num("from_co2e_kg", 6, "kg", "CO2e where it ran", (s) => s.fromCo2eKg),
+  num("to_co2e_kg", 6, "kg", "CO2e in the cleaner region", (s) => s.toCo2eKg),
+  num("saving_co2e_kg", 6, "kg", "from_co2e_kg − to_co2e_kg", (s) => s.savingKg),
+  num("saving_percent", 2, "%", "saving as a share of from_co2e_kg", (s) => s.savingPercent),
 ];

@@ -1,6 +1,7 @@
 import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, sparkline } from "./charts.js";
+import { comparisonText, partialText } from "./header-extra.js";
 import type { ReportData } from "./model.js";
 import { human, percent } from "./numbers.js";
 import { sanitizeLine } from "../text/sanitize.js";
@@ -49,6 +50,7 @@ function headerSection(r: ReportData): string {
     `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
   ];
   if (t.unknownPowerHours > 0) lines.push(`- Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
+  for (const extra of [comparisonText(r), partialText(r)]) if (extra) lines.push(`- ${escapeMarkdown(extra)}`);
   if (series.length > 1) lines.push(`- Daily CO2e trend: \`${sparkline(series.map((d) => d.kg))}\` (peak ${human(Math.max(...series.map((d) => d.kg)))} kg/day)`);
   if (r.budget) lines.push(`- ${r.budget.exceeded ? "**Budget exceeded**" : "Budget"}: ${escapeMarkdown(budgetSummaryText(r.budget))}`);
   return lines.join("\n");

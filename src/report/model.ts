@@ -3,6 +3,7 @@ import type { Suggestion } from "../calc/suggestions.js";
 import type { Summary } from "../calc/summary.js";
 import type { RegionProvenance } from "../intensity/types.js";
 import type { IntensitySignal } from "../schema.js";
+import type { Comparison } from "../ledger/compare.js";
 
 /**
  * Everything a renderer may show. Renderers format it; they never compute new figures. The records themselves
@@ -12,7 +13,8 @@ export interface ReportData {
   schemaVersion: 1;
   period: { since: string; until: string; days: number; granularity: "daily" | "hourly" };
   options: {
-    source: "demo" | "input" | "providers";
+    /** `ledger` for `carbon-track report`. */
+    source: "demo" | "input" | "providers" | "ledger";
     providers: string[];
     gpuUtilization: number;
     signal: IntensitySignal;
@@ -28,4 +30,6 @@ export interface ReportData {
   suggestions: Suggestion[];
   /** Null when no --budget was given. */
   budget: BudgetStatus | null;
+  /** Against the period of the same length before, when a ledger holds it. */
+  comparison?: Comparison;
 }

@@ -1,12 +1,12 @@
 /**
- * Plain decimals for files: never exponent notation, never binary noise such as 0.30000000000000004.
- * Trailing zeros are dropped so values stay compact; -0 prints as 0.
+ * Plain decimals for files: never exponent notation, never binary noise such as 0.30000000000000004. Always
+ * `digits` decimals (24.000000, not 24), so a reader that guesses a column's type from its first rows sees a
+ * decimal column from the first row on; a negative zero prints unsigned.
  */
 export function plainDecimal(value: number, digits: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-  let s = value.toFixed(digits);
-  if (s.includes(".")) s = s.replace(/\.?0+$/, "");
-  return s === "-0" ? "0" : s;
+  const s = value.toFixed(digits);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
 /** Human figures for the terminal: thousands separators, a fixed number of decimals. */

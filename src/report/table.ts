@@ -3,6 +3,7 @@ import type { ChalkInstance } from "chalk";
 import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
+import { comparisonText, partialText } from "./header-extra.js";
 import type { ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
 import { sanitizeLine as text } from "../text/sanitize.js";
@@ -38,6 +39,10 @@ function header(r: ReportData, s: TableStyle): string {
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
+  const comparison = comparisonText(r);
+  if (comparison) lines.push(comparison);
+  const partial = partialText(r);
+  if (partial) lines.push(c.red.bold(partial));
   if (r.budget) {
     const text = `Budget: ${budgetSummaryText(r.budget)}`;
     lines.push(r.budget.exceeded ? c.red.bold(text) : r.budget.thresholdPercent !== null ? c.yellow(text) : text);

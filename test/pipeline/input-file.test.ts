@@ -47,7 +47,7 @@ describe("--input: usage rows in the normalized schema", () => {
     const unknown = rows.find((r) => r.instance_type === "Standard_ZZ99_v9")!;
     expect(unknown.power_status).toBe("unknown-type");
     expect(unknown.co2e_kg).toBe("");
-    expect(unknown.quantity_hours).toBe("1");
+    expect(unknown.quantity_hours).toBe("1.000000");
     expect(res.stderr).toMatch(/Standard_ZZ99_v9 is not in the catalog/);
   });
 

@@ -61,7 +61,7 @@ describe("CSV safety", () => {
         expect(row!.instance_type).toBe(neutralised(h));
       }
     }
-    expect(rows.map((r) => r.cost)).toContain("-12.5");
+    expect(rows.map((r) => r.cost)).toContain("-12.5000");
     checkNumbers(rows);
   });
 

@@ -109,7 +109,7 @@ describe("Markdown, JSON, CSV and GitHub job summaries", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith("## carbon-track")).toBe(true);
     expect(r.stdout).toContain("### Cleaner regions for the largest emitters");
-    expect(readdirSync(out).sort()).toEqual(["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv", "datapackage.json"]);
   });
 
   it("--format json carries the suggestions and the budget", async () => {

@@ -4,8 +4,8 @@ import type { Column } from "../../src/report/columns.js";
 import { toCsv } from "../../src/report/csv.js";
 
 const columns: Column<{ a: string; b: string }>[] = [
-  { header: "a", cell: (r) => r.a },
-  { header: "b", cell: (r) => r.b },
+  { header: "a", type: "string", description: "a", cell: (r) => r.a },
+  { header: "b", type: "string", description: "b", cell: (r) => r.b },
 ];
 
 describe("CSV lines (RFC 4180)", () => {
