@@ -164,6 +164,7 @@ export async function run(deps: RunDeps): Promise<number> {
       gpuUtilization: opts.gpuUtilization,
       signal: opts.signal,
       intensity: intensityChoice.label,
+      embodied: opts.embodied ? { lifetimeYears: setup.catalog.embodied.lifetimeYears.value, occupancy: setup.catalog.embodied.occupancy.value } : null,
     },
   };
   const output = openOutputs(head, {
@@ -176,7 +177,16 @@ export async function run(deps: RunDeps): Promise<number> {
     color: deps.stdout.isTTY === true && !noColor,
     log,
   });
-  const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
+  const factors = {
+    catalog: setup.catalog,
+    regions: setup.regions,
+    intensity,
+    signal: opts.signal,
+    gpuUtilization: opts.gpuUtilization,
+    utilizationRules: setup.utilizationRules,
+    measured: setup.measured,
+    embodied: opts.embodied,
+  };
   let estimated: Estimated;
   try {
     estimated = await estimatePass(gathered.rows, factors, plans, output.record);

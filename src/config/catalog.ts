@@ -15,6 +15,10 @@ export const GpuSpec = z
     idleSource: z.string().optional(),
     verified: z.boolean().optional(),
     notes: z.string().optional(),
+    /** Switched baseboard (SXM/OAM) or PCIe card: which platform term applies. */
+    platform: z.enum(["baseboard", "pcie"]).default("pcie"),
+    /** "bounded" when the vendor publishes no power and the figure is bounded from system figures. */
+    powerBasis: z.enum(["published", "bounded"]).default("published"),
   })
   .refine((g) => g.tdpW === null || g.idleW === null || g.idleW <= g.tdpW, { message: "idleW must not exceed tdpW", path: ["idleW"] });
 export type GpuSpec = z.infer<typeof GpuSpec>;
@@ -27,6 +31,8 @@ export const InstanceSpec = z.object({
   memoryUnit: z.enum(["GiB", "GB"]).nullable(),
   cpuFamily: z.string().nullable(),
   billingUnit: z.enum(["instance-hour", "gpu-hour"]),
+  /** GPUs of the physical host this instance is a slice of (its share of embodied emissions); the instance's own count when absent. */
+  hostGpus: z.number().finite().positive().max(64).optional(),
   source: z.string().min(1),
   verified: z.boolean().optional(),
   notes: z.string().optional(),
@@ -35,12 +41,48 @@ export type InstanceSpec = z.infer<typeof InstanceSpec>;
 
 const CpuCoefficients = z.object({ wminPerVcpu: z.number().nonnegative().max(50), wmaxPerVcpu: z.number().positive().max(50) });
 const withSource = <T extends z.ZodTypeAny>(entry: T) => z.record(z.string(), z.union([entry, z.string()]));
+const Fraction = z.number().finite().nonnegative().max(1);
+const Range = z
+  .object({ low: z.number().finite().positive().max(1), high: z.number().finite().min(1).max(10) })
+  .strict();
+const PlatformClass = z.object({ idleFraction: Fraction, loadFraction: Fraction }).strict();
+const PowerTerms = z
+  .object({
+    platform: z.object({ $source: z.string(), baseboard: PlatformClass, pcie: PlatformClass, psuLossFraction: Fraction, psuSource: z.string() }).strict(),
+    hostCpu: z.object({ floor: Fraction, source: z.string() }).strict(),
+    memoryBaseline: z.object({ gbPerVcpu: z.number().finite().nonnegative().max(64), source: z.string() }).strict(),
+    band: z
+      .object({
+        source: z.string(),
+        pue: Range,
+        intensityMatched: Range,
+        intensityFallback: Range,
+        measuredUtilization: Fraction,
+      })
+      .strict(),
+    systemMaximum: z.record(z.string(), z.union([z.object({ watts: z.number().positive(), source: z.string() }).strict(), z.string()])),
+  })
+  .strict();
+export type PowerTerms = z.infer<typeof PowerTerms>;
+const Kg = z.number().finite().nonnegative().max(1e6);
+const Ranged = z.object({ value: Kg, low: Kg, high: Kg, source: z.string() }).strict();
+export const EmbodiedFactors = z
+  .object({
+    serverKg: Ranged,
+    perGpuKg: Ranged,
+    lifetimeYears: z.object({ value: z.number().finite().positive().max(30), source: z.string() }).strict(),
+    occupancy: z.object({ value: z.number().finite().positive().max(1), source: z.string() }).strict(),
+  })
+  .strict();
+export type EmbodiedFactors = z.infer<typeof EmbodiedFactors>;
 export const CatalogFile = z
   .object({
     $comment: z.string().optional(),
     memoryWattsPerGb: z.object({ value: z.number().nonnegative().max(5), source: z.string() }),
     cpuFamilies: withSource(CpuCoefficients),
     providerCpuDefaults: withSource(CpuCoefficients),
+    power: PowerTerms,
+    embodied: EmbodiedFactors,
     gpus: z.record(z.string(), GpuSpec),
     instances: byProvider(InstanceSpec),
   })
@@ -62,6 +104,8 @@ export interface Catalog {
   memorySource: string;
   cpuFamilies: ReadonlyMap<string, Coefficients>;
   providerCpuDefaults: ReadonlyMap<string, Coefficients>;
+  power: PowerTerms;
+  embodied: EmbodiedFactors;
   gpus: ReadonlyMap<string, GpuSpec>;
   instances: Readonly<Record<ProviderId, ReadonlyMap<string, InstanceSpec>>>;
 }
@@ -89,6 +133,8 @@ export function buildCatalog(raw: unknown, override: CatalogOverride | undefined
     memorySource: file.memoryWattsPerGb.source,
     cpuFamilies: coefficientMap(file.cpuFamilies),
     providerCpuDefaults: coefficientMap(file.providerCpuDefaults),
+    power: file.power,
+    embodied: file.embodied,
     gpus,
     instances,
   };

@@ -53,6 +53,12 @@ export const detailColumns: Column<CarbonRecord>[] = [
   num("co2e_kg", 6, (r) => r.co2eKg),
   num("co2e_low_kg", 6, (r) => r.co2eLowKg),
   num("co2e_high_kg", 6, (r) => r.co2eHighKg),
+  txt("utilization_rule", (r) => r.utilizationRule),
+  txt("power_basis", (r) => r.powerBasis),
+  txt("band_covers", (r) => r.bandCovers),
+  num("embodied_kg", 6, (r) => r.embodiedKg),
+  num("embodied_low_kg", 6, (r) => r.embodiedLowKg),
+  num("embodied_high_kg", 6, (r) => r.embodiedHighKg),
 ];
 
 type SummaryRow = Group<{ provider: string; region: string; instanceType: string }>;
@@ -75,6 +81,9 @@ export const summaryColumns: Column<SummaryRow>[] = [
   num("co2e_high_kg", 6, t((x) => x.co2eHighKg)),
   num("cost", 4, t((x) => x.cost)),
   txt("currency", (g) => g.totals.currency),
+  num("embodied_kg", 6, t((x) => x.embodiedKg)),
+  num("embodied_low_kg", 6, t((x) => x.embodiedLowKg)),
+  num("embodied_high_kg", 6, t((x) => x.embodiedHighKg)),
 ];
 
 /** carbon_suggestions<stamp>.csv: one row per emitter × cleaner region. */

@@ -1,7 +1,7 @@
 import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, sparkline } from "./charts.js";
-import type { ReportData } from "./model.js";
+import { embodiedBasis, type ReportData } from "./model.js";
 import { human, percent } from "./numbers.js";
 
 /**
@@ -45,6 +45,7 @@ function headerSection(r: ReportData): string {
     `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${r.options.gpuUtilization}`,
     `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
   ];
+  if (r.options.embodied) lines.push(`- Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`- Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   if (series.length > 1) lines.push(`- Daily CO2e trend: \`${sparkline(series.map((d) => d.kg))}\` (peak ${human(Math.max(...series.map((d) => d.kg)))} kg/day)`);
   if (r.budget) lines.push(`- ${r.budget.exceeded ? "**Budget exceeded**" : "Budget"}: ${escapeMarkdown(budgetSummaryText(r.budget))}`);

@@ -17,6 +17,8 @@ export interface ReportData {
     gpuUtilization: number;
     signal: IntensitySignal;
     intensity: string;
+    /** Null with --no-embodied; otherwise the amortisation the embodied figures used. */
+    embodied: { lifetimeYears: number; occupancy: number } | null;
   };
   summary: Summary;
   provenance: RegionProvenance[];
@@ -29,3 +31,7 @@ export interface ReportData {
   /** Null when no --budget was given. */
   budget: BudgetStatus | null;
 }
+
+/** How the embodied figures were amortised, said beside them. */
+export const embodiedBasis = (e: { lifetimeYears: number; occupancy: number }): string =>
+  `amortised over ${e.lifetimeYears} years at ${e.occupancy} occupancy`;

@@ -3,7 +3,7 @@ import type { ChalkInstance } from "chalk";
 import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
-import type { ReportData } from "./model.js";
+import { embodiedBasis, type ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
 
 export interface TableStyle {
@@ -36,6 +36,7 @@ function header(r: ReportData, s: TableStyle): string {
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
+  if (r.options.embodied) lines.push(`Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   if (r.budget) {
     const text = `Budget: ${budgetSummaryText(r.budget)}`;

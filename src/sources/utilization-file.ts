@@ -1,0 +1,115 @@
+import { readFileSync, statSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import type { Measurement, MeasuredUtilization } from "../calc/measured.js";
+import { UsageError } from "../errors.js";
+import { providerIds } from "../schema.js";
+
+/**
+ * Header names of the exporters docs/methodology.md shows, reduced to lower-case letters and digits with any
+ * `[unit]` dropped: nvidia-smi (`power.draw [W]`, `utilization.gpu [%]`), DCGM field names, the CloudWatch agent's
+ * `nvidia_smi_*` metrics, Azure Monitor (`TimeGenerated [UTC]`, `vmSize`) and Cloud Monitoring (`machine_type`).
+ */
+const aliases = {
+  time: ["timestamp", "time", "date", "day", "timegenerated"],
+  instanceType: ["instancetype", "vmsize", "machinetype"],
+  provider: ["provider"],
+  power: ["powerdraw", "powerw", "nvidiasmipowerdraw", "dcgmfidevpowerusage", "gpupowerusage"],
+  utilization: ["utilizationgpu", "nvidiasmiutilizationgpu", "dcgmfidevgpuutil", "gpuutilization"],
+} as const;
+
+const normalise = (h: string): string => h.replace(/\[[^\]]*\]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** `2026/10/01 12:00:00.123` (nvidia-smi), an ISO instant or a date: the UTC day, or null. */
+function dayOf(text: string): string | null {
+  const t = text.trim().replace(/^(\d{4})\/(\d{2})\/(\d{2})/, "$1-$2-$3");
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+  if (!m || Number.isNaN(Date.parse(m[1]!))) return null;
+  if (!m[2] || m[2] === "Z" || /^[+-]00:?00$/.test(m[2])) return m[1]!;
+  const ms = Date.parse(t.replace(" ", "T"));
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A number with an optional unit (`245.31 W`, `87 %`); null for nvidia-smi's `[N/A]`. */
+function valueOf(text: string): number | "n/a" | null {
+  const t = text.trim();
+  if (/^\[?n\/a\]?$/i.test(t)) return "n/a";
+  const m = /^(-?\d+(?:\.\d+)?)\s*(?:w|%)?$/i.exec(t);
+  return m ? Number(m[1]) : null;
+}
+
+interface Sum {
+  kind: Measurement["kind"];
+  total: number;
+  samples: number;
+}
+
+/**
+ * Reads --utilization: measured GPU power (watts per GPU) or GPU utilisation (percent) per instance type over
+ * time, averaged per instance type and UTC day. Every row is checked before anything is created; any problem
+ * is one UsageError line (exit 2). Only a regular file is accepted.
+ */
+export function readUtilizationFile(path: string, label: string): MeasuredUtilization {
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`--utilization ${label} is not a regular file`);
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--utilization ${label} cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"}): check the path`);
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: true });
+  } catch (err) {
+    throw new UsageError(`--utilization ${label}: not a valid CSV (${(err as Error).message.split("\n")[0]})`);
+  }
+  const header = (rows[0] ?? []).map(normalise);
+  const col = (names: readonly string[]): number => header.findIndex((h) => names.includes(h));
+  const at = {
+    time: col(aliases.time),
+    instanceType: col(aliases.instanceType),
+    provider: col(aliases.provider),
+    power: col(aliases.power),
+    utilization: col(aliases.utilization),
+  };
+  if (at.time < 0 || at.instanceType < 0 || (at.power < 0 && at.utilization < 0)) {
+    throw new UsageError(
+      `--utilization ${label}: needs a timestamp, an instance_type and a power.draw [W] or utilization.gpu [%] column (see docs/methodology.md)`,
+    );
+  }
+  if (rows.length < 2) throw new UsageError(`--utilization ${label}: no data rows`);
+  const format = at.power >= 0 ? `power ${rows[0]![at.power]}` : `utilization ${rows[0]![at.utilization]}`;
+  const sums = new Map<string, Map<string, Sum>>();
+  for (let i = 1; i < rows.length; i++) {
+    const cells = rows[i]!;
+    const where = `--utilization ${label} line ${i + 1}`;
+    const day = dayOf(cells[at.time] ?? "");
+    if (day === null) throw new UsageError(`${where}: "${cells[at.time]}" is not a timestamp such as 2026-10-01T12:00:00Z`);
+    const type = (cells[at.instanceType] ?? "").trim();
+    if (type === "") throw new UsageError(`${where}: the instance type is empty`);
+    const provider = at.provider >= 0 ? (cells[at.provider] ?? "").trim().toLowerCase() : "";
+    if (provider !== "" && !(providerIds as readonly string[]).includes(provider)) throw new UsageError(`${where}: provider "${provider}" is not aws, azure or gcp`);
+    const kind: Measurement["kind"] = at.power >= 0 ? "power" : "utilization";
+    const raw = cells[kind === "power" ? at.power : at.utilization] ?? "";
+    const v = valueOf(raw);
+    if (v === "n/a") continue;
+    const max = kind === "power" ? 5000 : 100;
+    if (v === null || v < 0 || v > max) {
+      throw new UsageError(`${where}: "${raw}" is not ${kind === "power" ? "a GPU power in watts (0-5000)" : "a GPU utilisation in percent (0-100)"}`);
+    }
+    const key = provider ? `${provider}:${type}` : type;
+    let byDay = sums.get(key);
+    if (!byDay) sums.set(key, (byDay = new Map()));
+    const s = byDay.get(day) ?? { kind, total: 0, samples: 0 };
+    s.total += kind === "power" ? v : v / 100;
+    s.samples += 1;
+    byDay.set(day, s);
+  }
+  const out = new Map<string, Map<string, Measurement>>();
+  for (const [key, byDay] of sums) {
+    const days = new Map<string, Measurement>();
+    for (const [day, s] of byDay) days.set(day, { kind: s.kind, value: s.total / s.samples, samples: s.samples, source: `measured (${label}: ${format}, mean of ${day})` });
+    out.set(key, days);
+  }
+  return out;
+}
