@@ -94,6 +94,28 @@ instances.aws["trn2.48xlarge"] = {
   notes: "Accelerator power bounded, not published. CPU Intel Xeon (Sapphire Rapids) per AWS; no SPECpower coefficient.",
 };
 
+// N1 machine types, the hosts of GCP's attached GPUs (billed apart from their GPUs): no accelerator of their own.
+// Memory per vCPU by family from cloud.google.com/compute/docs/general-purpose-machines#n1_machines.
+const n1Families = { standard: { gbPerVcpu: 3.75, sizes: [1, 2, 4, 8, 16, 32, 64, 96] }, highmem: { gbPerVcpu: 6.5, sizes: [2, 4, 8, 16, 32, 64, 96] }, highcpu: { gbPerVcpu: 0.9, sizes: [2, 4, 8, 16, 32, 64, 96] } };
+for (const [family, f] of Object.entries(n1Families)) {
+  for (const vcpus of f.sizes) {
+    instances.gcp[`n1-${family}-${vcpus}`] = {
+      gpu: null,
+      gpuCount: 0,
+      vcpus,
+      memory: Math.round(vcpus * f.gbPerVcpu * 100) / 100,
+      memoryUnit: "GB",
+      cpuFamily: null,
+      billingUnit: "instance-hour",
+      hostVcpus: 96,
+      source:
+        "N1 host of attached GPUs, estimated from the billing export's N1 core lines (docs/gcp.md); shape from cloud.google.com/compute/docs/general-purpose-machines (N1: " +
+        `${f.gbPerVcpu} GB per vCPU, up to 96 vCPUs)`,
+      verified: true,
+    };
+  }
+}
+
 // The host an instance is a slice of, for the share of embodied emissions: the largest size of its family
 // (g5.xlarge is 1/8 of g5.48xlarge). A family is the type without its size: the AWS prefix before the dot, the
 // Azure name without its vCPU digits, the GCP name without its GPU count. GPU-hour entries (GCP N1-attached GPUs)
@@ -107,10 +129,12 @@ const familyOf = {
 for (const [provider, table] of Object.entries(instances)) {
   const most = {};
   for (const [type, spec] of Object.entries(table)) {
+    if (spec.gpuCount === 0) continue;
     const f = familyOf[provider](type);
     most[f] = Math.max(most[f] ?? 0, spec.gpuCount);
   }
   for (const [type, spec] of Object.entries(table)) {
+    if (spec.gpuCount === 0) continue;
     spec.hostGpus = spec.billingUnit === "gpu-hour" ? (n1MaxGpus[spec.gpu] ?? 1) : Math.max(1, most[familyOf[provider](type)]);
   }
 }

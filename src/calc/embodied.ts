@@ -12,12 +12,19 @@ export interface EmbodiedRate {
 /**
  * Manufacturing emissions of the physical host (server + its accelerators), amortised per hour of this instance:
  *   (server + hostGpus × perGpu) × (gpuCount ÷ hostGpus) ÷ (lifetime years × 8,760 × occupancy)
- * A GPU-hour row is one GPU of its host: the caller multiplies by hours ÷ gpuCount. Never folded into energy.
+ * A GPU-hour row is one GPU of its host: the caller multiplies by hours ÷ gpuCount. A host without accelerators
+ * (an N1 host of attached GPUs) takes its vCPU share of the server. Never folded into energy.
  */
 export function embodiedPerHour(f: EmbodiedFactors, spec: InstanceSpec): EmbodiedRate {
+  const hours = f.lifetimeYears.value * HOURS_PER_YEAR * f.occupancy.value;
+  if (spec.gpuCount === 0) {
+    // A host without accelerators: its vCPU share of the server; its GPUs' share is on their own GPU-hour rows.
+    const share = (spec.vcpus ?? 0) / (spec.hostVcpus ?? spec.vcpus ?? 1);
+    const rate = (server: number): number => (server * share) / hours;
+    return { kgPerHour: rate(f.serverKg.value), lowKgPerHour: rate(f.serverKg.low), highKgPerHour: rate(f.serverKg.high) };
+  }
   const hostGpus = spec.hostGpus ?? spec.gpuCount;
   const share = spec.gpuCount / hostGpus;
-  const hours = f.lifetimeYears.value * HOURS_PER_YEAR * f.occupancy.value;
   const rate = (server: number, perGpu: number): number => ((server + hostGpus * perGpu) * share) / hours;
   return {
     kgPerHour: rate(f.serverKg.value, f.perGpuKg.value),

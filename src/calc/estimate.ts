@@ -164,9 +164,10 @@ export function createEstimator(input: EstimatorInput): Estimator {
       const model = m.model;
       basis = model.basis;
       powerSource = model.source;
-      const reading = measured ? measurementFor(measured, r.provider, r.instanceType, r.periodStart) : undefined;
+      // A host without accelerators has no GPU to measure.
+      const reading = measured && model.gpuModel !== null ? measurementFor(measured, r.provider, r.instanceType, r.periodStart) : undefined;
       if (reading) {
-        const u = reading.kind === "power" ? utilizationFromGpuWatts(catalog, model.gpuModel, reading.value)! : reading.value;
+        const u = reading.kind === "power" ? utilizationFromGpuWatts(catalog, model.gpuModel!, reading.value)! : reading.value;
         const b = measuredBand(u, bandTerms.measuredUtilization);
         const what = `measured ${reading.kind}, ${reading.samples} samples`;
         chosen = { u, ...b, rule: "measured", covers: covers(what, Number(b.low.toFixed(3)), Number(b.high.toFixed(3))) };

@@ -15,7 +15,8 @@ export type PowerBasis = "published" | "bounded";
  * apart so rows and docs can say where the watts come from (docs/methodology.md).
  */
 export interface PowerModel {
-  gpuModel: string;
+  /** Null for a host without accelerators. */
+  gpuModel: string | null;
   gpuCount: number;
   /** Accelerators: watts at u = 0 and the extra watts per unit of u. */
   gpuIdleWatts: number;
@@ -41,18 +42,28 @@ export type PowerModelResult = { ok: true; model: PowerModel } | { ok: false; re
  * GPU-hour entries (GCP N1-attached GPUs) have no host in the catalog: their host is billed as its own machine type.
  */
 export function buildPowerModel(catalog: Catalog, provider: ProviderId, spec: InstanceSpec): PowerModelResult {
-  const gpu = catalog.gpus.get(spec.gpu);
-  if (!gpu || gpu.tdpW === null) return { ok: false, reason: "no-tdp", gpuModel: spec.gpu, gpuCount: spec.gpuCount };
-  const idle = gpu.idleW ?? defaultIdleRatio * gpu.tdpW;
   const { platform: terms, hostCpu, memoryBaseline } = catalog.power;
-  const cls = terms[gpu.platform];
-  const loss = terms.psuLossFraction;
-
-  const gpuIdleWatts = spec.gpuCount * idle;
-  const gpuDynamicWatts = spec.gpuCount * (gpu.tdpW - idle);
-  const tdpSum = spec.gpuCount * gpu.tdpW;
-  const platformIdleWatts = (1 + loss) * tdpSum * cls.idleFraction + loss * gpuIdleWatts;
-  const platformDynamicWatts = (1 + loss) * tdpSum * cls.loadFraction + loss * gpuDynamicWatts;
+  let gpuIdleWatts = 0;
+  let gpuDynamicWatts = 0;
+  let platformIdleWatts = 0;
+  let platformDynamicWatts = 0;
+  let basis: PowerBasis = "published";
+  let board = "no accelerator";
+  // A host without accelerators (gpu null) is only its CPU and memory.
+  if (spec.gpu !== null) {
+    const gpu = catalog.gpus.get(spec.gpu);
+    if (!gpu || gpu.tdpW === null) return { ok: false, reason: "no-tdp", gpuModel: spec.gpu, gpuCount: spec.gpuCount };
+    const idle = gpu.idleW ?? defaultIdleRatio * gpu.tdpW;
+    const cls = terms[gpu.platform];
+    const loss = terms.psuLossFraction;
+    gpuIdleWatts = spec.gpuCount * idle;
+    gpuDynamicWatts = spec.gpuCount * (gpu.tdpW - idle);
+    const tdpSum = spec.gpuCount * gpu.tdpW;
+    platformIdleWatts = (1 + loss) * tdpSum * cls.idleFraction + loss * gpuIdleWatts;
+    platformDynamicWatts = (1 + loss) * tdpSum * cls.loadFraction + loss * gpuDynamicWatts;
+    basis = gpu.powerBasis;
+    board = `${spec.gpuCount} x ${spec.gpu} (${gpu.source}); ${gpu.platform} platform`;
+  }
 
   let hostIdleWatts = 0;
   let hostDynamicWatts = 0;
@@ -80,8 +91,8 @@ export function buildPowerModel(catalog: Catalog, provider: ProviderId, spec: In
       platformDynamicWatts,
       hostIdleWatts,
       hostDynamicWatts,
-      basis: gpu.powerBasis,
-      source: `${spec.gpuCount} x ${spec.gpu} (${gpu.source}); ${gpu.platform} platform; host: ${spec.source}`,
+      basis,
+      source: `${board}; host: ${spec.source}`,
     },
   };
 }

@@ -24,8 +24,9 @@ export const GpuSpec = z
 export type GpuSpec = z.infer<typeof GpuSpec>;
 
 export const InstanceSpec = z.object({
-  gpu: z.string().min(1),
-  gpuCount: z.number().finite().positive().max(64),
+  /** Null for a host without accelerators (the N1 host of GCP's attached GPUs, whose GPUs are billed apart). */
+  gpu: z.string().min(1).nullable(),
+  gpuCount: z.number().finite().nonnegative().max(64),
   vcpus: z.number().int().positive().max(1024).nullable(),
   memory: z.number().positive().max(65536).nullable(),
   memoryUnit: z.enum(["GiB", "GB"]).nullable(),
@@ -33,6 +34,8 @@ export const InstanceSpec = z.object({
   billingUnit: z.enum(["instance-hour", "gpu-hour"]),
   /** GPUs of the physical host this instance is a slice of (its share of embodied emissions); the instance's own count when absent. */
   hostGpus: z.number().finite().positive().max(64).optional(),
+  /** vCPUs of the physical host of an instance without accelerators, for its share of embodied emissions. */
+  hostVcpus: z.number().int().positive().max(1024).optional(),
   source: z.string().min(1),
   verified: z.boolean().optional(),
   notes: z.string().optional(),
@@ -123,7 +126,10 @@ export function buildCatalog(raw: unknown, override: CatalogOverride | undefined
   for (const provider of ["aws", "azure", "gcp"] as const) {
     instances[provider] = new Map(Object.entries({ ...file.instances[provider], ...override?.instances?.[provider] }));
     for (const [type, spec] of instances[provider]) {
-      if (!gpus.has(spec.gpu)) {
+      if ((spec.gpu === null) !== (spec.gpuCount === 0)) {
+        throw new UsageError(`catalog: instances.${provider}.${type}: gpu is null exactly when gpuCount is 0 (a host without accelerators)`);
+      }
+      if (spec.gpu !== null && !gpus.has(spec.gpu)) {
         throw new UsageError(`catalog: instances.${provider}.${type}.gpu names "${spec.gpu}", which is not in gpus: add it under catalog.gpus`);
       }
     }
