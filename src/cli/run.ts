@@ -162,6 +162,8 @@ export async function run(deps: RunDeps): Promise<number> {
       source: opts.demo ? ("demo" as const) : opts.inputFile ? ("input" as const) : ("providers" as const),
       providers: gathered.providers,
       gpuUtilization: opts.gpuUtilization,
+      utilizationRules: setup.utilizationRules.length,
+      utilizationFile: opts.utilizationFile,
       signal: opts.signal,
       intensity: intensityChoice.label,
       embodied: opts.embodied ? { lifetimeYears: setup.catalog.embodied.lifetimeYears.value, occupancy: setup.catalog.embodied.occupancy.value } : null,

@@ -3,7 +3,7 @@ import type { ChalkInstance } from "chalk";
 import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
-import { embodiedBasis, type ReportData } from "./model.js";
+import { embodiedBasis, utilizationText, type ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
 
 export interface TableStyle {
@@ -31,7 +31,7 @@ function header(r: ReportData, s: TableStyle): string {
   const c = s.chalk;
   const lines = [
     c.bold(`carbon-track — GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`),
-    `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
+    `Providers: ${r.options.providers.join(", ") || "none"}   Source: ${r.options.source}   u = ${utilizationText(r.options)}`,
     `Signal: ${r.options.signal} (${r.options.intensity})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,

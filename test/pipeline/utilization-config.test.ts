@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { expectRefused } from "../helpers/bad-input.js";
-import { runCli } from "../helpers/run-cli.js";
+import { repoRoot, runCli } from "../helpers/run-cli.js";
 
 const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated,cost,currency";
 const usage = [
@@ -49,6 +49,7 @@ describe("utilisation rules in the config file", () => {
     expect(by("444455556666", "g5.xlarge")).toMatchObject({ utilization_rule: "serving in Europe", gpu_utilization: "0.25" });
     // An unnamed rule is named by its position.
     expect(by("serving", "g2-standard-8")).toMatchObject({ utilization_rule: "rules[3]", gpu_utilization: "0.2" });
+    expect(rows).toHaveLength(4);
     // The band follows the rule's u: training (0.9) is bounded by 0.5 and 1.
     expect(by("111122223333", "p5.48xlarge").band_covers).toMatch(/^utilization 0\.5-1 \(neighbouring presets\); pue -3\/\+5 %; intensity -25\/\+25 %$/);
   });
@@ -84,6 +85,19 @@ describe("utilisation rules in the config file", () => {
     expect(without.options.embodied).toBeNull();
     expect(without.summary.totals.embodiedKg).toBe(0);
     expect(without.summary.totals.co2eKg).toBe(json.summary.totals.co2eKg);
+  });
+
+  it("the report header says what set u besides the default", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ct-header-"));
+    writeFileSync(join(dir, "usage.csv"), usage);
+    writeFileSync(join(dir, "config.json"), JSON.stringify(config));
+    const measured = join(repoRoot, "test/fixtures/utilization/dcgm.csv");
+    const args = ["--input", join(dir, "usage.csv"), "--config", join(dir, "config.json"), "--utilization", measured, "--out", join(dir, "out")];
+    const md = await runCli([...args, "--format", "markdown"]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain(`GPU utilization u = 0.5 (default; 4 config rules; measured: ${measured.replaceAll("_", "\\_")})`);
+    const table = await runCli([...args, "--format", "table"]);
+    expect(table.stdout).toContain(`u = 0.5 (default; 4 config rules; measured: ${measured})`);
   });
 
   it("a rule with an unknown preset is refused before anything is created", () =>
