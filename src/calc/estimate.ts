@@ -4,7 +4,7 @@ import { fallbackValue } from "../intensity/static.js";
 import type { IntensityTable, IntensityValue } from "../intensity/types.js";
 import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "../schema.js";
 import { embodiedPerHour, type EmbodiedRate } from "./embodied.js";
-import { measurementFor, type MeasuredUtilization } from "./measured.js";
+import { measurementFor, type Measurement, type MeasuredUtilization } from "./measured.js";
 import { boardAt, buildPowerModel, hostAt, utilizationFromGpuWatts, type PowerModel } from "./power.js";
 import { matchRule, measuredBand, utilizationBand, type UtilizationRule } from "./utilization.js";
 
@@ -87,6 +87,9 @@ export function createEstimator(input: EstimatorInput): Estimator {
   };
   const fallbackChoice = choice(input.gpuUtilization, "default");
   const ruleChoices = new Map(rules.map((r) => [r, choice(r.u, r.name)]));
+  const ruledChoices = new Map<string, Choice>();
+  // One measurement covers one instance type on one day: its u and band are worked out once.
+  const measuredChoices = new Map<Measurement, Choice>();
   // Nested maps, not "provider:key" strings: building a key per row costs more than the arithmetic.
   const models = new Map<string, Map<string, Modelled>>();
   const places = new Map<string, Map<string, Place>>();
@@ -146,8 +149,14 @@ export function createEstimator(input: EstimatorInput): Estimator {
     const fallbackIntensity = value.source.startsWith("fallback:");
     let chosen = fallbackChoice;
     if (rules.length > 0) {
-      const rule = matchRule(rules, r);
-      if (rule) chosen = ruleChoices.get(rule)!;
+      // Usage rows carry no tags yet, so the rule a row gets depends on these four fields only.
+      const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}`;
+      let ruled = ruledChoices.get(key);
+      if (!ruled) {
+        const rule = matchRule(rules, r);
+        ruledChoices.set(key, (ruled = rule ? ruleChoices.get(rule)! : fallbackChoice));
+      }
+      chosen = ruled;
     }
     let gpuModel: string | null;
     let gpuCount: number | null;
@@ -167,10 +176,15 @@ export function createEstimator(input: EstimatorInput): Estimator {
       // A host without accelerators has no GPU to measure.
       const reading = measured && model.gpuModel !== null ? measurementFor(measured, r.provider, r.instanceType, r.periodStart) : undefined;
       if (reading) {
-        const u = reading.kind === "power" ? utilizationFromGpuWatts(catalog, model.gpuModel!, reading.value)! : reading.value;
-        const b = measuredBand(u, bandTerms.measuredUtilization);
-        const what = `measured ${reading.kind}, ${reading.samples} samples`;
-        chosen = { u, ...b, rule: "measured", covers: covers(what, Number(b.low.toFixed(3)), Number(b.high.toFixed(3))) };
+        let fromReading = measuredChoices.get(reading);
+        if (!fromReading) {
+          const u = reading.kind === "power" ? utilizationFromGpuWatts(catalog, model.gpuModel!, reading.value)! : reading.value;
+          const b = measuredBand(u, bandTerms.measuredUtilization);
+          const what = `measured ${reading.kind}, ${reading.samples} samples`;
+          fromReading = { u, ...b, rule: "measured", covers: covers(what, Number(b.low.toFixed(3)), Number(b.high.toFixed(3))) };
+          measuredChoices.set(reading, fromReading);
+        }
+        chosen = fromReading;
         basis = "measured";
         powerSource = `${reading.source}; ${model.source}`;
       }
