@@ -107,4 +107,12 @@ describe("utilisation rules in the config file", () => {
       files: { "usage.csv": usage, "config.json": JSON.stringify({ utilization: { rules: [{ account: "1", u: "busy" }] } }) },
       message: /utilization\.rules\.0\.u/,
     }));
+
+  it("an occupancy above 1 is refused before anything is created", () =>
+    expectRefused({
+      name: "bad occupancy",
+      args: ["--input", "$DIR/usage.csv", "--config", "$DIR/config.json"],
+      files: { "usage.csv": usage, "config.json": JSON.stringify({ embodied: { occupancy: 1.5 } }) },
+      message: /embodied\.occupancy/,
+    }));
 });
