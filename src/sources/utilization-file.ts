@@ -19,9 +19,15 @@ const aliases = {
 
 const normalise = (h: string): string => h.replace(/\[[^\]]*\]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");
 
-/** `2026/10/01 12:00:00.123` (nvidia-smi), an ISO instant or a date: the UTC day, or null. */
+/**
+ * `2026/10/01 12:00:00.123` (nvidia-smi), `10/1/2026, 6:00:00.000 AM` (the Azure portal's CSV export, in UTC),
+ * an ISO instant or a date: the UTC day, or null.
+ */
 function dayOf(text: string): string | null {
-  const t = text.trim().replace(/^(\d{4})\/(\d{2})\/(\d{2})/, "$1-$2-$3");
+  const portal = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?[AP]M$/i.exec(text.trim());
+  const t = portal
+    ? `${portal[3]}-${portal[1]!.padStart(2, "0")}-${portal[2]!.padStart(2, "0")}`
+    : text.trim().replace(/^(\d{4})\/(\d{2})\/(\d{2})/, "$1-$2-$3");
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
   if (!m || Number.isNaN(Date.parse(m[1]!))) return null;
   if (!m[2] || m[2] === "Z" || /^[+-]00:?00$/.test(m[2])) return m[1]!;

@@ -44,7 +44,7 @@ const cases = [
   { format: "DCGM (Prometheus export)", file: "dcgm.csv", covers: "p5.48xlarge@2026-10-01T00:00:00Z", u: 580 / 630 },
   // CloudWatch agent nvidia_smi_utilization_gpu 40 %
   { format: "CloudWatch agent", file: "cloudwatch.csv", covers: "p5.48xlarge@2026-10-01T00:00:00Z", u: 0.4 },
-  // Azure Monitor (Log Analytics export): mean of 20 % and 30 %
+  // Azure Monitor (Log Analytics): mean of 20 % (az CLI's ISO time) and 30 % (the portal's "10/1/2026, 6:00:00.000 PM")
   { format: "Azure Monitor", file: "azure-monitor.csv", covers: "Standard_ND96isr_H100_v5@2026-10-01T00:00:00Z", u: 0.25 },
   // Cloud Monitoring (Ops Agent gpu/utilization), provider-qualified
   { format: "Cloud Monitoring", file: "cloud-monitoring.csv", covers: "a3-highgpu-8g@2026-10-01T00:00:00Z", u: 0.95 },
