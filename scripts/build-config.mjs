@@ -91,7 +91,9 @@ instances.aws["trn2.48xlarge"] = {
   billingUnit: "instance-hour",
   source: "AWS Specifications for Amazon EC2 accelerated computing instances (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html): trn2.48xlarge 16 Trainium2, 192 vCPU, 2 TiB",
   verified: false,
-  notes: "Accelerator power bounded, not published. CPU Intel Xeon (Sapphire Rapids) per AWS; no SPECpower coefficient.",
+  notes:
+    "Accelerator power bounded, not published. CPU family not checked (Sapphire Rapids assumed): it has no SPECpower coefficient, " +
+    "so the AWS average applies either way. Memory 2 TiB and 192 vCPUs per AWS; not yet in shared/data/gpu-instances-reference.csv.",
 };
 
 // N1 machine types, the hosts of GCP's attached GPUs (billed apart from their GPUs): no accelerator of their own.

@@ -97,7 +97,7 @@ export function buildPowerModel(catalog: Catalog, provider: ProviderId, spec: In
   };
 }
 
-/** Watts of the accelerators and their platform at u; `perGpu` for one GPU of a GPU-hour row. */
+/** Watts of the accelerators and their platform at u (a GPU-hour row takes 1 ÷ gpuCount of it). */
 export const boardAt = (m: PowerModel, u: number): number =>
   m.gpuIdleWatts + m.platformIdleWatts + u * (m.gpuDynamicWatts + m.platformDynamicWatts);
 
