@@ -169,7 +169,7 @@ write("catalog.json", {
         "full load, plus PSU conversion loss on accelerators and platform. Fractions are not measured component by component: they are " +
         "calibrated so that 8-GPU systems match the measured node power in test/fixtures/power-calibration.json (MLPerf Training v4.0, " +
         "Newkirk et al. 2025, Latif et al. 2025) and stay below the DGX maximum input (docs/methodology.md)",
-      baseboard: { idleFraction: 0.08, loadFraction: 0.12 },
+      baseboard: { idleFraction: 0.08, loadFraction: 0.095 },
       pcie: { idleFraction: 0.04, loadFraction: 0.06 },
       psuLossFraction: 0.06,
       psuSource: "80 PLUS Titanium supplies are 94-96 % efficient at 20-100 % load (80 PLUS program); 6 % loss on the DC power of accelerators and platform",

@@ -1,7 +1,7 @@
 /**
  * Named accelerator power fractions: `u` between idle and TDP, not nvidia-smi's GPU-Util. Calibrated against
- * measurements (docs/methodology.md): training 0.9 puts an 8×H100 node at ~7.6 kW (Newkirk et al. 2025: 7.75 kW),
- * fine-tuning 0.75 at ~6.6 kW (MLPerf Training v4.0 Llama2-70B-LoRA: 6.74 kW), batch inference 0.45 near
+ * measurements (docs/methodology.md): training 0.9 puts an 8×H100 node at ~7.5 kW (Newkirk et al. 2025: 7.75 kW),
+ * fine-tuning 0.75 at ~6.5 kW (MLPerf Training v4.0 Llama2-70B-LoRA: 6.74 kW), batch inference 0.45 near
  * MI300X decode (~47 % of TDP), online inference 0.25 inside H200 decode (u 0.1-0.37) and BLOOM's API (u ≈ 0.15).
  * `inference` (0.3) and `default` (0.5, CCF's convention when nothing is known) keep their earlier meaning.
  */
