@@ -121,8 +121,7 @@ for (const [family, f] of Object.entries(n1Families)) {
 // The host an instance is a slice of, for the share of embodied emissions: the largest size of its family
 // (g5.xlarge is 1/8 of g5.48xlarge). A family is the type without its size: the AWS prefix before the dot, the
 // Azure name without its vCPU digits, the GCP name without its GPU count. GPU-hour entries (GCP N1-attached GPUs)
-// take the most GPUs an N1 VM can hold of that model (cloud.google.com/compute/docs/gpus).
-const n1MaxGpus = { T4: 4, "V100-SXM2-16GB": 8, "P100-PCIe-16GB": 4, P4: 4 };
+// carry their card only, and hosts without accelerators their vCPU share (src/calc/embodied.ts): neither needs it.
 const familyOf = {
   aws: (t) => t.split(".")[0],
   azure: (t) => t.replace(/^(Standard_[A-Z]+)\d+/, "$1"),
@@ -136,8 +135,8 @@ for (const [provider, table] of Object.entries(instances)) {
     most[f] = Math.max(most[f] ?? 0, spec.gpuCount);
   }
   for (const [type, spec] of Object.entries(table)) {
-    if (spec.gpuCount === 0) continue;
-    spec.hostGpus = spec.billingUnit === "gpu-hour" ? (n1MaxGpus[spec.gpu] ?? 1) : Math.max(1, most[familyOf[provider](type)]);
+    if (spec.gpuCount === 0 || spec.billingUnit === "gpu-hour") continue;
+    spec.hostGpus = Math.max(1, most[familyOf[provider](type)]);
   }
 }
 

@@ -12,8 +12,8 @@ export interface EmbodiedRate {
 /**
  * Manufacturing emissions of the physical host (server + its accelerators), amortised per hour of this instance:
  *   (server + hostGpus × perGpu) × (gpuCount ÷ hostGpus) ÷ (lifetime years × 8,760 × occupancy)
- * A GPU-hour row is one GPU of its host: the caller multiplies by hours ÷ gpuCount. A host without accelerators
- * (an N1 host of attached GPUs) takes its vCPU share of the server. Never folded into energy.
+ * A GPU billed per GPU-hour carries its card only, and a host without accelerators (the N1 host of attached GPUs)
+ * its vCPU share of the server: together they count the N1 server and its cards once. Never folded into energy.
  */
 export function embodiedPerHour(f: EmbodiedFactors, spec: InstanceSpec): EmbodiedRate {
   const hours = f.lifetimeYears.value * HOURS_PER_YEAR * f.occupancy.value;
@@ -22,6 +22,11 @@ export function embodiedPerHour(f: EmbodiedFactors, spec: InstanceSpec): Embodie
     const share = (spec.vcpus ?? 0) / (spec.hostVcpus ?? spec.vcpus ?? 1);
     const rate = (server: number): number => (server * share) / hours;
     return { kgPerHour: rate(f.serverKg.value), lowKgPerHour: rate(f.serverKg.low), highKgPerHour: rate(f.serverKg.high) };
+  }
+  if (spec.billingUnit === "gpu-hour") {
+    // A GPU billed apart from its host (GCP N1): the card only; the server is on the host's own rows, counted once.
+    const rate = (perGpu: number): number => (perGpu * spec.gpuCount) / hours;
+    return { kgPerHour: rate(f.perGpuKg.value), lowKgPerHour: rate(f.perGpuKg.low), highKgPerHour: rate(f.perGpuKg.high) };
   }
   const hostGpus = spec.hostGpus ?? spec.gpuCount;
   const share = spec.gpuCount / hostGpus;

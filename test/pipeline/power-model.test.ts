@@ -127,6 +127,12 @@ describe("embodied emissions per instance-hour", () => {
     expect(one.kgPerHour * 8).toBeCloseTo(all.kgPerHour, 12);
   });
 
+  it("GCP N1: the GPU-hour row carries its card, the N1 host row its vCPU share of the server, so each is counted once", () => {
+    const hours = 6 * 8760 * 0.85;
+    expect(embodiedPerHour(catalog.embodied, lookupInstance(catalog, "gcp", "nvidia-tesla-t4")!).kgPerHour).toBeCloseTo(150 / hours, 12);
+    expect(embodiedPerHour(catalog.embodied, lookupInstance(catalog, "gcp", "n1-standard-8")!).kgPerHour).toBeCloseTo((2500 * 8) / 96 / hours, 12);
+  });
+
   it("BLOOM check: 462.5 kg per GPU slot over 6 years at 0.85 is 10.35 g per GPU-hour", () => {
     const spec = lookupInstance(catalog, "aws", "p4d.24xlarge")!;
     expect((embodiedPerHour(catalog.embodied, spec).kgPerHour / 8) * 1000).toBeCloseTo(10.35, 2);
