@@ -174,7 +174,7 @@ export function createEstimator(input: EstimatorInput): Estimator {
       basis = model.basis;
       powerSource = model.source;
       // A host without accelerators has no GPU to measure.
-      const reading = measured && model.gpuModel !== null ? measurementFor(measured, r.provider, r.instanceType, r.periodStart) : undefined;
+      const reading = measured && model.gpuModel !== null ? measurementFor(measured, r.provider, r.instanceType, r.periodStart, r.periodEnd) : undefined;
       if (reading) {
         let fromReading = measuredChoices.get(reading);
         if (!fromReading) {

@@ -21,18 +21,21 @@ const normalise = (h: string): string => h.replace(/\[[^\]]*\]/g, "").toLowerCas
 
 /**
  * `2026/10/01 12:00:00.123` (nvidia-smi), `10/1/2026, 6:00:00.000 AM` (the Azure portal's CSV export, in UTC),
- * an ISO instant or a date: the UTC day, or null.
+ * an ISO instant or a date: its UTC day (`2026-10-01`) and, when it has a time, its UTC hour (`2026-10-01T06`).
  */
-function dayOf(text: string): string | null {
-  const portal = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?[AP]M$/i.exec(text.trim());
+function periodsOf(text: string): { day: string; hour: string | null } | null {
+  const portal = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2})(:\d{2}(?::\d{2}(?:\.\d+)?)?) ?([AP]M)$/i.exec(text.trim());
   const t = portal
-    ? `${portal[3]}-${portal[1]!.padStart(2, "0")}-${portal[2]!.padStart(2, "0")}`
+    ? `${portal[3]}-${portal[1]!.padStart(2, "0")}-${portal[2]!.padStart(2, "0")}T${String((Number(portal[4]) % 12) + (/p/i.test(portal[6]!) ? 12 : 0)).padStart(2, "0")}${portal[5]}Z`
     : text.trim().replace(/^(\d{4})\/(\d{2})\/(\d{2})/, "$1-$2-$3");
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(t);
   if (!m || Number.isNaN(Date.parse(m[1]!))) return null;
-  if (!m[2] || m[2] === "Z" || /^[+-]00:?00$/.test(m[2])) return m[1]!;
-  const ms = Date.parse(t.replace(" ", "T"));
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+  if (m[2] === undefined) return { day: m[1]!, hour: null };
+  // Without an offset the time is read as UTC (nvidia-smi run with TZ=UTC).
+  const ms = Date.parse(`${t.replace(" ", "T")}${m[3] ? "" : "Z"}`);
+  if (Number.isNaN(ms)) return null;
+  const iso = new Date(ms).toISOString();
+  return { day: iso.slice(0, 10), hour: iso.slice(0, 13) };
 }
 
 /** A number with an optional unit (`245.31 W`, `87 %`); null for nvidia-smi's `[N/A]`. */
@@ -51,7 +54,7 @@ interface Sum {
 
 /**
  * Reads --utilization: measured GPU power (watts per GPU) or GPU utilisation (percent) per instance type over
- * time, averaged per instance type and UTC day. Every row is checked before anything is created; any problem
+ * time, averaged per instance type and UTC day, and per UTC hour where the samples have a time. Every row is checked before anything is created; any problem
  * is one UsageError line (exit 2). Only a regular file is accepted.
  */
 export function readUtilizationFile(path: string, label: string): MeasuredUtilization {
@@ -89,8 +92,8 @@ export function readUtilizationFile(path: string, label: string): MeasuredUtiliz
   for (let i = 1; i < rows.length; i++) {
     const cells = rows[i]!;
     const where = `--utilization ${label} line ${i + 1}`;
-    const day = dayOf(cells[at.time] ?? "");
-    if (day === null) throw new UsageError(`${where}: "${cells[at.time]}" is not a timestamp such as 2026-10-01T12:00:00Z`);
+    const periods = periodsOf(cells[at.time] ?? "");
+    if (periods === null) throw new UsageError(`${where}: "${cells[at.time]}" is not a timestamp such as 2026-10-01T12:00:00Z`);
     const type = (cells[at.instanceType] ?? "").trim();
     if (type === "") throw new UsageError(`${where}: the instance type is empty`);
     const provider = at.provider >= 0 ? (cells[at.provider] ?? "").trim().toLowerCase() : "";
@@ -104,18 +107,24 @@ export function readUtilizationFile(path: string, label: string): MeasuredUtiliz
       throw new UsageError(`${where}: "${raw}" is not ${kind === "power" ? "a GPU power in watts (0-5000)" : "a GPU utilisation in percent (0-100)"}`);
     }
     const key = provider ? `${provider}:${type}` : type;
-    let byDay = sums.get(key);
-    if (!byDay) sums.set(key, (byDay = new Map()));
-    const s = byDay.get(day) ?? { kind, total: 0, samples: 0 };
-    s.total += kind === "power" ? v : v / 100;
-    s.samples += 1;
-    byDay.set(day, s);
+    let byPeriod = sums.get(key);
+    if (!byPeriod) sums.set(key, (byPeriod = new Map()));
+    // Each sample counts toward its day and, when it has a time, its hour (for --granularity hourly rows).
+    for (const period of periods.hour === null ? [periods.day] : [periods.day, periods.hour]) {
+      const sum = byPeriod.get(period) ?? { kind, total: 0, samples: 0 };
+      sum.total += kind === "power" ? v : v / 100;
+      sum.samples += 1;
+      byPeriod.set(period, sum);
+    }
   }
   const out = new Map<string, Map<string, Measurement>>();
-  for (const [key, byDay] of sums) {
-    const days = new Map<string, Measurement>();
-    for (const [day, s] of byDay) days.set(day, { kind: s.kind, value: s.total / s.samples, samples: s.samples, source: `measured (${label}: ${format}, mean of ${day})` });
-    out.set(key, days);
+  for (const [key, byPeriod] of sums) {
+    const periods = new Map<string, Measurement>();
+    for (const [period, sum] of byPeriod) {
+      const what = period.length === 10 ? period : `${period}:00Z`;
+      periods.set(period, { kind: sum.kind, value: sum.total / sum.samples, samples: sum.samples, source: `measured (${label}: ${format}, mean of ${what})` });
+    }
+    out.set(key, periods);
   }
   return out;
 }

@@ -78,6 +78,25 @@ describe("--utilization: measured GPU load wins over the preset for exactly the 
   });
 });
 
+describe("--utilization with hourly usage rows", () => {
+  it("an hourly row takes its hour's mean where the file has one, else its day's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ct-measured-hourly-"));
+    const hour = (h: number) => `2026-10-01T${String(h).padStart(2, "0")}:00:00Z`;
+    const rows = [10, 11, 12].map((h) => `aws,111122223333,us-east-1,p5.48xlarge,instance-hour,1,${hour(h)},${hour(h + 1)},false,,`);
+    writeFileSync(join(dir, "usage.csv"), [header, ...rows].join("\n"));
+    // 10:00 at 385 W per GPU (u = 0.5), 11:00 at 700 W (u = 1): the day's mean is 542.5 W (u = 0.75).
+    writeFileSync(join(dir, "gpu.csv"), "instance_type,timestamp,power.draw [W]\np5.48xlarge,2026-10-01T10:30:00Z,385\np5.48xlarge,2026-10-01T11:30:00Z,700\n");
+    const res = await runCli(["--input", join(dir, "usage.csv"), "--utilization", join(dir, "gpu.csv"), "--granularity", "hourly", "--format", "csv"]);
+    expect(res.code, res.stderr).toBe(0);
+    const u = (parse(res.stdout, { columns: true }) as Row[]).map((r) => [r.period_start, Number(r.gpu_utilization)]);
+    expect(u).toEqual([
+      [hour(10), 0.5],
+      [hour(11), 1],
+      [hour(12), 0.75],
+    ]);
+  });
+});
+
 describe("--utilization is checked like --input: exit 2, one line, nothing created", () => {
   const common = { files: { "usage.csv": usage } };
   it.each([
