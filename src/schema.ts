@@ -73,4 +73,14 @@ export interface CarbonRecord {
   co2eKg: number | null;
   co2eLowKg: number | null;
   co2eHighKg: number | null;
+  /** Which rule set u: `default` (--gpu-util), a config rule's name, or `measured` (--utilization). */
+  utilizationRule: string;
+  /** `published` vendor figures, `bounded` (no vendor figure: bounded from system figures) or `measured` u; null when power is unknown. */
+  powerBasis: "published" | "bounded" | "measured" | null;
+  /** What the low/high band spans: the utilisation range, the PUE and the intensity factors. */
+  bandCovers: string;
+  /** Manufacturing emissions amortised over these hours, apart from the operational CO2e; null with --no-embodied or unknown hardware. */
+  embodiedKg: number | null;
+  embodiedLowKg: number | null;
+  embodiedHighKg: number | null;
 }

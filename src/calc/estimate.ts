@@ -3,8 +3,10 @@ import type { RegionEntry, Regions } from "../config/regions.js";
 import { fallbackValue } from "../intensity/static.js";
 import type { IntensityTable, IntensityValue } from "../intensity/types.js";
 import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "../schema.js";
-import { buildPowerModel, type PowerModel } from "./power.js";
-import { utilizationBand } from "./utilization.js";
+import { embodiedPerHour, type EmbodiedRate } from "./embodied.js";
+import { measurementFor, type Measurement, type MeasuredUtilization } from "./measured.js";
+import { boardAt, buildPowerModel, hostAt, utilizationFromGpuWatts, type PowerModel } from "./power.js";
+import { matchRule, measuredBand, utilizationBand, type UtilizationRule } from "./utilization.js";
 
 /** What every row's estimate depends on besides the row itself. */
 export interface EstimatorInput {
@@ -12,8 +14,14 @@ export interface EstimatorInput {
   regions: Regions;
   intensity: IntensityTable;
   signal: IntensitySignal;
-  /** Accelerator power fraction u, 0..1. */
+  /** Accelerator power fraction u, 0..1, where no rule or measurement gives one. */
   gpuUtilization: number;
+  /** Config rules that set u per account, region, instance type (or tag); first match wins. */
+  utilizationRules?: readonly UtilizationRule[];
+  /** --utilization: measured GPU power or utilisation per instance type × day; wins over rules and the default. */
+  measured?: MeasuredUtilization;
+  /** False with --no-embodied: the embodied columns stay empty. */
+  embodied?: boolean;
 }
 
 export interface EstimateInput extends EstimatorInput {
@@ -36,7 +44,19 @@ interface Place {
   whole: IntensityValue;
 }
 
-type Modelled = { ok: true; model: PowerModel } | { ok: false; status: PowerStatus; gpuModel: string | null; gpuCount: number | null };
+type Modelled =
+  | { ok: true; model: PowerModel; embodied: EmbodiedRate }
+  | { ok: false; status: PowerStatus; gpuModel: string | null; gpuCount: number | null };
+
+/** Where a row's u came from, with its band: resolved once per rule, not per row. */
+interface Choice {
+  u: number;
+  low: number;
+  high: number;
+  rule: string;
+  /** The band's description for a time-matched and for a fallback intensity. */
+  covers: [string, string];
+}
 
 /** Estimates rows one at a time, so a caller can stream rows through it without holding them all. */
 export interface Estimator {
@@ -52,8 +72,24 @@ export interface Estimator {
  */
 export function createEstimator(input: EstimatorInput): Estimator {
   const { catalog, regions, intensity, signal } = input;
-  const u = input.gpuUtilization;
-  const band = utilizationBand(u);
+  const rules = input.utilizationRules ?? [];
+  const measured = input.measured;
+  const withEmbodied = input.embodied !== false;
+  const bandTerms = catalog.power.band;
+  const pct = (f: number): string => `${Math.round((f - 1) * 100)}`.replace(/^(\d)/, "+$1");
+  const covers = (what: string, low: number, high: number): [string, string] =>
+    [bandTerms.intensityMatched, bandTerms.intensityFallback].map(
+      (i) => `utilization ${low}-${high} (${what}); pue ${pct(bandTerms.pue.low)}/${pct(bandTerms.pue.high)} %; intensity ${pct(i.low)}/${pct(i.high)} %`,
+    ) as [string, string];
+  const choice = (u: number, rule: string): Choice => {
+    const b = utilizationBand(u);
+    return { u, ...b, rule, covers: covers("neighbouring presets", b.low, b.high) };
+  };
+  const fallbackChoice = choice(input.gpuUtilization, "default");
+  const ruleChoices = new Map(rules.map((r) => [r, choice(r.u, r.name)]));
+  const ruledChoices = new Map<string, Choice>();
+  // One measurement covers one instance type on one day: its u and band are worked out once.
+  const measuredChoices = new Map<Measurement, Choice>();
   // Nested maps, not "provider:key" strings: building a key per row costs more than the arithmetic.
   const models = new Map<string, Map<string, Modelled>>();
   const places = new Map<string, Map<string, Place>>();
@@ -68,7 +104,9 @@ export function createEstimator(input: EstimatorInput): Estimator {
       if (!spec) m = { ok: false, status: "unknown-type", gpuModel: null, gpuCount: null };
       else {
         const built = buildPowerModel(catalog, r.provider, spec);
-        m = built.ok ? built : { ok: false, status: "no-tdp", gpuModel: built.gpuModel, gpuCount: built.gpuCount };
+        m = built.ok
+          ? { ok: true, model: built.model, embodied: embodiedPerHour(catalog.embodied, spec) }
+          : { ok: false, status: "no-tdp", gpuModel: built.gpuModel, gpuCount: built.gpuCount };
       }
       byType.set(r.instanceType, m);
     }
@@ -108,24 +146,64 @@ export function createEstimator(input: EstimatorInput): Estimator {
     const value: IntensityValue = place.periods?.get(r.periodStart) ?? place.whole;
 
     const m = modelFor(r);
+    const fallbackIntensity = value.source.startsWith("fallback:");
+    let chosen = fallbackChoice;
+    if (rules.length > 0) {
+      // Usage rows carry no tags yet, so the rule a row gets depends on these four fields only.
+      const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}`;
+      let ruled = ruledChoices.get(key);
+      if (!ruled) {
+        const rule = matchRule(rules, r);
+        ruledChoices.set(key, (ruled = rule ? ruleChoices.get(rule)! : fallbackChoice));
+      }
+      chosen = ruled;
+    }
     let gpuModel: string | null;
     let gpuCount: number | null;
     let power: number | null = null;
     let powerLow: number | null = null;
     let powerHigh: number | null = null;
     let powerSource: string;
+    let basis: CarbonRecord["powerBasis"] = null;
     let status: PowerStatus | null = null;
+    let embodied: number | null = null;
+    let embodiedLow: number | null = null;
+    let embodiedHigh: number | null = null;
     if (m.ok) {
+      const model = m.model;
+      basis = model.basis;
+      powerSource = model.source;
+      // A host without accelerators has no GPU to measure.
+      const reading = measured && model.gpuModel !== null ? measurementFor(measured, r.provider, r.instanceType, r.periodStart, r.periodEnd) : undefined;
+      if (reading) {
+        let fromReading = measuredChoices.get(reading);
+        if (!fromReading) {
+          const u = reading.kind === "power" ? utilizationFromGpuWatts(catalog, model.gpuModel!, reading.value)! : reading.value;
+          const b = measuredBand(u, bandTerms.measuredUtilization);
+          const what = `measured ${reading.kind}, ${reading.samples} samples`;
+          fromReading = { u, ...b, rule: "measured", covers: covers(what, Number(b.low.toFixed(3)), Number(b.high.toFixed(3))) };
+          measuredChoices.set(reading, fromReading);
+        }
+        chosen = fromReading;
+        basis = "measured";
+        powerSource = `${reading.source}; ${model.source}`;
+      }
       // A gpu-hour is one GPU's hour: no share of the host, which is billed as its own machine type.
       const perGpu = r.unit === "gpu-hour";
-      const scale = perGpu ? 1 / m.model.gpuCount : 1;
-      const host = perGpu ? 0 : m.model.hostWatts;
-      power = (m.model.gpuIdleWatts + u * m.model.gpuDynamicWatts) * scale + host;
-      powerLow = (m.model.gpuIdleWatts + band.low * m.model.gpuDynamicWatts) * scale + host;
-      powerHigh = (m.model.gpuIdleWatts + band.high * m.model.gpuDynamicWatts) * scale + host;
-      gpuModel = m.model.gpuModel;
-      gpuCount = perGpu ? 1 : m.model.gpuCount;
-      powerSource = m.model.source;
+      const scale = perGpu ? 1 / model.gpuCount : 1;
+      const at = (u: number): number => boardAt(model, u) * scale + (perGpu ? 0 : hostAt(model, u));
+      power = at(chosen.u);
+      powerLow = at(chosen.low);
+      powerHigh = at(chosen.high);
+      gpuModel = model.gpuModel;
+      gpuCount = perGpu ? 1 : model.gpuCount;
+      if (withEmbodied) {
+        const e = m.embodied;
+        const hours = perGpu ? r.quantity / model.gpuCount : r.quantity;
+        embodied = e.kgPerHour * hours;
+        embodiedLow = e.lowKgPerHour * hours;
+        embodiedHigh = e.highKgPerHour * hours;
+      }
     } else {
       status = m.status;
       gpuModel = m.gpuModel;
@@ -134,10 +212,12 @@ export function createEstimator(input: EstimatorInput): Estimator {
       note(m.status, r.provider, r.instanceType, r.quantity);
     }
 
+    const iLow = fallbackIntensity ? bandTerms.intensityFallback.low : bandTerms.intensityMatched.low;
+    const iHigh = fallbackIntensity ? bandTerms.intensityFallback.high : bandTerms.intensityMatched.high;
     const energy = power === null ? null : (power * r.quantity) / 1000;
     const facility = energy === null ? null : energy * region.pue;
-    const facilityLow = powerLow === null ? null : ((powerLow * r.quantity) / 1000) * region.pue;
-    const facilityHigh = powerHigh === null ? null : ((powerHigh * r.quantity) / 1000) * region.pue;
+    const facilityLow = powerLow === null ? null : ((powerLow * r.quantity) / 1000) * region.pue * bandTerms.pue.low;
+    const facilityHigh = powerHigh === null ? null : ((powerHigh * r.quantity) / 1000) * region.pue * bandTerms.pue.high;
     // A plain object literal with every field: one hidden class for all rows (a spread per row is ~70x slower).
     return {
       provider: r.provider,
@@ -153,7 +233,7 @@ export function createEstimator(input: EstimatorInput): Estimator {
       currency: r.currency ?? null,
       gpuModel,
       gpuCount,
-      gpuUtilization: u,
+      gpuUtilization: chosen.u,
       powerWatts: power,
       powerLowWatts: powerLow,
       powerHighWatts: powerHigh,
@@ -171,8 +251,14 @@ export function createEstimator(input: EstimatorInput): Estimator {
       intensityNote: value.note,
       regionKnown: region.known,
       co2eKg: facility === null ? null : facility * value.kgPerKwh,
-      co2eLowKg: facilityLow === null ? null : facilityLow * value.kgPerKwh,
-      co2eHighKg: facilityHigh === null ? null : facilityHigh * value.kgPerKwh,
+      co2eLowKg: facilityLow === null ? null : facilityLow * value.kgPerKwh * iLow,
+      co2eHighKg: facilityHigh === null ? null : facilityHigh * value.kgPerKwh * iHigh,
+      utilizationRule: chosen.rule,
+      powerBasis: basis,
+      bandCovers: chosen.covers[fallbackIntensity ? 1 : 0],
+      embodiedKg: embodied,
+      embodiedLowKg: embodiedLow,
+      embodiedHighKg: embodiedHigh,
     };
   };
   return { row, warnings: () => [...warnings.values()] };

@@ -14,6 +14,10 @@ export interface Totals {
   co2eKg: number;
   co2eLowKg: number;
   co2eHighKg: number;
+  /** Embodied (manufacturing) kg amortised over the rows: reported beside, never inside, the operational CO2e. */
+  embodiedKg: number;
+  embodiedLowKg: number;
+  embodiedHighKg: number;
   /** Billed cost, when every row with a cost is in one currency; null otherwise. */
   cost: number | null;
   currency: string | null;
@@ -46,6 +50,9 @@ function emptyTotals(): Totals {
     co2eKg: 0,
     co2eLowKg: 0,
     co2eHighKg: 0,
+    embodiedKg: 0,
+    embodiedLowKg: 0,
+    embodiedHighKg: 0,
     cost: null,
     currency: null,
   };
@@ -67,6 +74,11 @@ function add(t: Totals, r: CarbonRecord): void {
     t.co2eKg += r.co2eKg;
     t.co2eLowKg += r.co2eLowKg!;
     t.co2eHighKg += r.co2eHighKg!;
+  }
+  if (r.embodiedKg !== null) {
+    t.embodiedKg += r.embodiedKg;
+    t.embodiedLowKg += r.embodiedLowKg!;
+    t.embodiedHighKg += r.embodiedHighKg!;
   }
   if (r.cost !== null && r.currency !== null && t.currency !== mixedCurrency) {
     if (t.currency === null || t.currency === r.currency) {

@@ -28,6 +28,10 @@ export interface CliOptions {
   gcpTable: string | null;
   configFile: string | null;
   gpuUtilization: number;
+  /** --utilization FILE: measured GPU power or utilisation per instance type × day. */
+  utilizationFile: string | null;
+  /** False with --no-embodied. */
+  embodied: boolean;
   signal: IntensitySignal;
   intensity: "watttime" | "static" | null;
   cache: boolean;
@@ -59,7 +63,7 @@ export function parseGpuUtil(text: string): number {
   if (preset !== undefined) return preset;
   const n = /^(0|1|0?\.\d+|1\.0+)$/.test(text) ? Number(text) : NaN;
   if (Number.isNaN(n) || n < 0 || n > 1) {
-    throw new UsageError(`--gpu-util "${text}" is not a fraction 0..1 or one of idle, inference, training, max`);
+    throw new UsageError(`--gpu-util "${text}" is not a fraction 0..1 or one of ${Object.keys(utilizationPresets).join(", ")}`);
   }
   return n;
 }
@@ -97,6 +101,8 @@ function buildProgram(): Command {
     .option("--gcp-table <name>")
     .option("--config <file>")
     .option("--gpu-util <u>")
+    .option("--utilization <file>")
+    .option("--no-embodied")
     .addOption(new Option("--signal <s>").default("marginal"))
     .option("--intensity <p>")
     .option("--no-cache")
@@ -147,6 +153,8 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     gcpTable: (o.gcpTable as string | undefined) ?? null,
     configFile: (o.config as string | undefined) ?? null,
     gpuUtilization: o.gpuUtil === undefined ? utilizationPresets.default : parseGpuUtil(o.gpuUtil as string),
+    utilizationFile: (o.utilization as string | undefined) ?? null,
+    embodied: o.embodied !== false,
     signal: oneOf(["marginal", "average"] as const, "--signal")(o.signal as string),
     intensity: o.intensity === undefined ? null : oneOf(["watttime", "static"] as const, "--intensity")(o.intensity as string),
     cache: o.cache !== false,

@@ -223,11 +223,23 @@ async function runStages(
       source: opts.demo ? ("demo" as const) : opts.inputFile ? ("input" as const) : ("providers" as const),
       providers: gathered.providers,
       gpuUtilization: opts.gpuUtilization,
+      utilizationRules: setup.utilizationRules.length,
+      utilizationFile: opts.utilizationFile,
       signal: opts.signal,
       intensity: intensityChoice.label,
+      embodied: opts.embodied ? { lifetimeYears: setup.catalog.embodied.lifetimeYears.value, occupancy: setup.catalog.embodied.occupancy.value } : null,
     },
   };
-  const factors = { catalog: setup.catalog, regions: setup.regions, intensity, signal: opts.signal, gpuUtilization: opts.gpuUtilization };
+  const factors = {
+    catalog: setup.catalog,
+    regions: setup.regions,
+    intensity,
+    signal: opts.signal,
+    gpuUtilization: opts.gpuUtilization,
+    utilizationRules: setup.utilizationRules,
+    measured: setup.measured,
+    embodied: opts.embodied,
+  };
   const { ledger } = stores;
   let output: OutputWriter | null = null;
   let report: ReportData;

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildAvailability, type Availability } from "../config/availability.js";
-import { buildCatalog, type Catalog } from "../config/catalog.js";
+import { buildCatalog, type Catalog, type EmbodiedFactors } from "../config/catalog.js";
+import type { MeasuredUtilization } from "../calc/measured.js";
+import { utilizationPresets, type UtilizationRule } from "../calc/utilization.js";
+import { readUtilizationFile } from "../sources/utilization-file.js";
 import { packageDataFile } from "../config/paths.js";
 import { buildRegions, type Regions } from "../config/regions.js";
 import { UserConfig } from "../config/user-config.js";
@@ -15,6 +18,30 @@ export interface Setup {
   catalog: Catalog;
   regions: Regions;
   availability: Availability;
+  utilizationRules: UtilizationRule[];
+  /** From --utilization; undefined without it. */
+  measured: MeasuredUtilization | undefined;
+}
+
+/** The config's `utilization.rules` as the estimator takes them: presets resolved, each named. */
+function utilizationRules(config: UserConfig): UtilizationRule[] {
+  return (config.utilization?.rules ?? []).map((r, i) => {
+    const { name, u, ...match } = r;
+    return { name: name ?? `rules[${i}]`, match, u: typeof u === "number" ? u : utilizationPresets[u] };
+  });
+}
+
+/** The config's `embodied` overrides on the catalog's sourced defaults; a given figure widens the band to include it. */
+function embodiedWith(base: EmbodiedFactors, o: UserConfig["embodied"], origin: string): EmbodiedFactors {
+  if (!o) return base;
+  const ranged = (r: EmbodiedFactors["serverKg"], v: number | undefined) =>
+    v === undefined ? r : { value: v, low: Math.min(r.low, v), high: Math.max(r.high, v), source: `${origin} (sourced default ${r.value})` };
+  return {
+    serverKg: ranged(base.serverKg, o.serverKg),
+    perGpuKg: ranged(base.perGpuKg, o.perGpuKg),
+    lifetimeYears: o.lifetimeYears === undefined ? base.lifetimeYears : { value: o.lifetimeYears, source: origin },
+    occupancy: o.occupancy === undefined ? base.occupancy : { value: o.occupancy, source: origin },
+  };
 }
 
 function readPackageJson(name: string): unknown {
@@ -32,11 +59,13 @@ function readPackageJson(name: string): unknown {
 export function loadSetup(opts: CliOptions, cwd: string): Setup {
   const config: UserConfig = opts.configFile ? readJsonFile(resolve(cwd, opts.configFile), UserConfig, "config file") : {};
   const where = opts.configFile ? ` (with overrides from ${opts.configFile})` : "";
-  const catalog = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
+  const built = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
+  const catalog = { ...built, embodied: embodiedWith(built.embodied, config.embodied, `config file ${opts.configFile}`) };
   const regions = buildRegions(readPackageJson("regions.json"), config.regions, `config/regions.json${where}`);
   const availability = buildAvailability(readPackageJson("availability.json"), config.availability, `config/availability.json${where}`);
   if (opts.gcpTable) config.gcp = { ...config.gcp, table: opts.gcpTable };
   // The table name ends up in SQL: it is checked here, with everything else, before anything runs.
   if (config.gcp?.table) validateGcpTable(config.gcp.table);
-  return { config, catalog, regions, availability };
+  const measured = opts.utilizationFile ? readUtilizationFile(resolve(cwd, opts.utilizationFile), opts.utilizationFile) : undefined;
+  return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured };
 }

@@ -12,8 +12,8 @@ export function describeEstimateWarning(w: EstimateWarning): string {
       );
     case "no-tdp":
       return (
-        `${w.provider} ${w.subject} has accelerators with no published power (${hours}): left out of totals. ` +
-        `Give a tdpW for its GPU under catalog.gpus in your --config file if you know one`
+        `${w.provider} ${w.subject} has accelerators with no power figure (${hours}): left out of totals. ` +
+        `Give a tdpW for its GPU under catalog.gpus in your --config file`
       );
     case "unknown-region":
       return `${w.provider} region ${w.subject} is not in regions.json (${hours}): provider PUE and the global fallback intensity used. Add it under regions.${w.provider} in your --config file`;

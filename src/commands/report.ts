@@ -79,8 +79,13 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
         source: "ledger" as const,
         providers: String(meta.providers).split(","),
         gpuUtilization: Number(meta.u),
+        // Each row says what set its u (utilization_rule); the run's rules and files are not in the ledger.
+        utilizationRules: 0,
+        utilizationFile: null,
         signal: meta.signal === "average" ? ("average" as const) : ("marginal" as const),
         intensity: `ledger: ${String(meta.intensity)}`,
+        // The rows carry their embodied figures; the amortisation the runs used is in their data_version, not here.
+        embodied: null,
       },
     };
     const stdout = watchStdout(deps.stdout);

@@ -15,18 +15,27 @@ export const GpuSpec = z
     idleSource: z.string().optional(),
     verified: z.boolean().optional(),
     notes: z.string().optional(),
+    /** Switched baseboard (SXM/OAM) or PCIe card: which platform term applies. */
+    platform: z.enum(["baseboard", "pcie"]).default("pcie"),
+    /** "bounded" when the vendor publishes no power and the figure is bounded from system figures. */
+    powerBasis: z.enum(["published", "bounded"]).default("published"),
   })
   .refine((g) => g.tdpW === null || g.idleW === null || g.idleW <= g.tdpW, { message: "idleW must not exceed tdpW", path: ["idleW"] });
 export type GpuSpec = z.infer<typeof GpuSpec>;
 
 export const InstanceSpec = z.object({
-  gpu: z.string().min(1),
-  gpuCount: z.number().finite().positive().max(64),
+  /** Null for a host without accelerators (the N1 host of GCP's attached GPUs, whose GPUs are billed apart). */
+  gpu: z.string().min(1).nullable(),
+  gpuCount: z.number().finite().nonnegative().max(64),
   vcpus: z.number().int().positive().max(1024).nullable(),
   memory: z.number().positive().max(65536).nullable(),
   memoryUnit: z.enum(["GiB", "GB"]).nullable(),
   cpuFamily: z.string().nullable(),
   billingUnit: z.enum(["instance-hour", "gpu-hour"]),
+  /** GPUs of the physical host this instance is a slice of (its share of embodied emissions); the instance's own count when absent. */
+  hostGpus: z.number().finite().positive().max(64).optional(),
+  /** vCPUs of the physical host of an instance without accelerators, for its share of embodied emissions. */
+  hostVcpus: z.number().int().positive().max(1024).optional(),
   source: z.string().min(1),
   verified: z.boolean().optional(),
   notes: z.string().optional(),
@@ -35,12 +44,48 @@ export type InstanceSpec = z.infer<typeof InstanceSpec>;
 
 const CpuCoefficients = z.object({ wminPerVcpu: z.number().nonnegative().max(50), wmaxPerVcpu: z.number().positive().max(50) });
 const withSource = <T extends z.ZodTypeAny>(entry: T) => z.record(z.string(), z.union([entry, z.string()]));
+const Fraction = z.number().finite().nonnegative().max(1);
+const Range = z
+  .object({ low: z.number().finite().positive().max(1), high: z.number().finite().min(1).max(10) })
+  .strict();
+const PlatformClass = z.object({ idleFraction: Fraction, loadFraction: Fraction }).strict();
+const PowerTerms = z
+  .object({
+    platform: z.object({ $source: z.string(), baseboard: PlatformClass, pcie: PlatformClass, psuLossFraction: Fraction, psuSource: z.string() }).strict(),
+    hostCpu: z.object({ floor: Fraction, source: z.string() }).strict(),
+    memoryBaseline: z.object({ gbPerVcpu: z.number().finite().nonnegative().max(64), source: z.string() }).strict(),
+    band: z
+      .object({
+        source: z.string(),
+        pue: Range,
+        intensityMatched: Range,
+        intensityFallback: Range,
+        measuredUtilization: Fraction,
+      })
+      .strict(),
+    systemMaximum: z.record(z.string(), z.union([z.object({ watts: z.number().positive(), source: z.string() }).strict(), z.string()])),
+  })
+  .strict();
+export type PowerTerms = z.infer<typeof PowerTerms>;
+const Kg = z.number().finite().nonnegative().max(1e6);
+const Ranged = z.object({ value: Kg, low: Kg, high: Kg, source: z.string() }).strict();
+export const EmbodiedFactors = z
+  .object({
+    serverKg: Ranged,
+    perGpuKg: Ranged,
+    lifetimeYears: z.object({ value: z.number().finite().positive().max(30), source: z.string() }).strict(),
+    occupancy: z.object({ value: z.number().finite().positive().max(1), source: z.string() }).strict(),
+  })
+  .strict();
+export type EmbodiedFactors = z.infer<typeof EmbodiedFactors>;
 export const CatalogFile = z
   .object({
     $comment: z.string().optional(),
     memoryWattsPerGb: z.object({ value: z.number().nonnegative().max(5), source: z.string() }),
     cpuFamilies: withSource(CpuCoefficients),
     providerCpuDefaults: withSource(CpuCoefficients),
+    power: PowerTerms,
+    embodied: EmbodiedFactors,
     gpus: z.record(z.string(), GpuSpec),
     instances: byProvider(InstanceSpec),
   })
@@ -62,6 +107,8 @@ export interface Catalog {
   memorySource: string;
   cpuFamilies: ReadonlyMap<string, Coefficients>;
   providerCpuDefaults: ReadonlyMap<string, Coefficients>;
+  power: PowerTerms;
+  embodied: EmbodiedFactors;
   gpus: ReadonlyMap<string, GpuSpec>;
   instances: Readonly<Record<ProviderId, ReadonlyMap<string, InstanceSpec>>>;
 }
@@ -79,7 +126,10 @@ export function buildCatalog(raw: unknown, override: CatalogOverride | undefined
   for (const provider of ["aws", "azure", "gcp"] as const) {
     instances[provider] = new Map(Object.entries({ ...file.instances[provider], ...override?.instances?.[provider] }));
     for (const [type, spec] of instances[provider]) {
-      if (!gpus.has(spec.gpu)) {
+      if ((spec.gpu === null) !== (spec.gpuCount === 0)) {
+        throw new UsageError(`catalog: instances.${provider}.${type}: gpu is null exactly when gpuCount is 0 (a host without accelerators)`);
+      }
+      if (spec.gpu !== null && !gpus.has(spec.gpu)) {
         throw new UsageError(`catalog: instances.${provider}.${type}.gpu names "${spec.gpu}", which is not in gpus: add it under catalog.gpus`);
       }
     }
@@ -89,6 +139,8 @@ export function buildCatalog(raw: unknown, override: CatalogOverride | undefined
     memorySource: file.memoryWattsPerGb.source,
     cpuFamilies: coefficientMap(file.cpuFamilies),
     providerCpuDefaults: coefficientMap(file.providerCpuDefaults),
+    power: file.power,
+    embodied: file.embodied,
     gpus,
     instances,
   };

@@ -1,6 +1,24 @@
 import { z } from "zod";
 import { CatalogOverride } from "./catalog.js";
 import { RegionsOverride } from "./regions.js";
+import { utilizationPresets } from "../calc/utilization.js";
+
+const presetNames = Object.keys(utilizationPresets) as [keyof typeof utilizationPresets, ...(keyof typeof utilizationPresets)[]];
+
+/** A rule setting `u` for the rows it matches; the first matching rule wins (docs/methodology.md). */
+const UtilizationRuleConfig = z
+  .object({
+    name: z.string().min(1).optional(),
+    provider: z.enum(["aws", "azure", "gcp"]).optional(),
+    account: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    instanceType: z.string().min(1).optional(),
+    /** Matches only rows that carry these tags: usage rows carry none yet, so such a rule waits for tag attribution. */
+    tags: z.record(z.string(), z.string()).optional(),
+    u: z.union([z.number().min(0).max(1), z.enum(presetNames)]),
+  })
+  .strict();
+export type UtilizationRuleConfig = z.infer<typeof UtilizationRuleConfig>;
 
 /**
  * The user's `--config FILE` (JSON). Strict everywhere, so a typo is an error that names the key
@@ -36,6 +54,17 @@ export const UserConfig = z
     /** The ledger directory (--ledger), relative to the config file. */
     ledger: z.string().min(1).optional(),
     catalog: CatalogOverride.optional(),
+    utilization: z.object({ rules: z.array(UtilizationRuleConfig).max(1000) }).strict().optional(),
+    /** Overrides of the embodied amortisation (config/catalog.json `embodied` holds the sourced defaults). */
+    embodied: z
+      .object({
+        lifetimeYears: z.number().positive().max(30).optional(),
+        occupancy: z.number().positive().max(1).optional(),
+        serverKg: z.number().nonnegative().max(1e6).optional(),
+        perGpuKg: z.number().nonnegative().max(1e6).optional(),
+      })
+      .strict()
+      .optional(),
     regions: RegionsOverride.optional(),
     /** Extra regions where a type is offered (provider → type → regions). */
     availability: z.record(z.enum(["aws", "azure", "gcp"]), z.record(z.string(), z.array(z.string().min(1, "a region code")))).optional(),

@@ -11,10 +11,13 @@ export const recordSelect = `provider, account, region, instance_type, unit, qua
   strftime(period_start, '%Y-%m-%dT%H:%M:%SZ') AS period_start, strftime(period_end, '%Y-%m-%dT%H:%M:%SZ') AS period_end,
   estimated, cost, currency, gpu_model, gpu_count, gpu_utilization, power_w, power_low_w, power_high_w, power_source, power_status,
   energy_kwh, pue, pue_source, facility_energy_kwh, facility_energy_low_kwh, facility_energy_high_kwh, intensity_kg_per_kwh,
-  intensity_signal, intensity_source, intensity_note, region_known, co2e_kg, co2e_low_kg, co2e_high_kg`;
+  intensity_signal, intensity_source, intensity_note, region_known, co2e_kg, co2e_low_kg, co2e_high_kg,
+  utilization_rule, power_basis, band_covers, embodied_kg, embodied_low_kg, embodied_high_kg`;
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+const basis = (v: string | null): CarbonRecord["powerBasis"] => (v === "published" || v === "bounded" || v === "measured" ? v : null);
 
 /** One ledger row (selected with `recordSelect`) as the CarbonRecord the run estimated. */
 export function toCarbonRecord(r: Record<string, unknown>): CarbonRecord {
@@ -53,5 +56,11 @@ export function toCarbonRecord(r: Record<string, unknown>): CarbonRecord {
     co2eKg: num(r.co2e_kg),
     co2eLowKg: num(r.co2e_low_kg),
     co2eHighKg: num(r.co2e_high_kg),
+    utilizationRule: str(r.utilization_rule) ?? "",
+    powerBasis: basis(str(r.power_basis)),
+    bandCovers: str(r.band_covers) ?? "",
+    embodiedKg: num(r.embodied_kg),
+    embodiedLowKg: num(r.embodied_low_kg),
+    embodiedHighKg: num(r.embodied_high_kg),
   };
 }

@@ -2,7 +2,7 @@ import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, sparkline } from "./charts.js";
 import { comparisonText, partialText } from "./header-extra.js";
-import type { ReportData } from "./model.js";
+import { embodiedBasis, utilizationText, type ReportData } from "./model.js";
 import { human, percent } from "./numbers.js";
 import { sanitizeLine } from "../text/sanitize.js";
 
@@ -46,9 +46,10 @@ function headerSection(r: ReportData): string {
     "",
     `- **CO2e: ${human(t.co2eKg)} kg** (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)`,
     `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); billed hours (instance-hours, or GPU-hours where billed per GPU): ${human(t.hours)}`,
-    `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${r.options.gpuUtilization}`,
+    `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${escapeMarkdown(utilizationText(r.options))}`,
     `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
   ];
+  if (r.options.embodied) lines.push(`- Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`- Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   for (const extra of [comparisonText(r), partialText(r)]) if (extra) lines.push(`- ${escapeMarkdown(extra)}`);
   if (series.length > 1) lines.push(`- Daily CO2e trend: \`${sparkline(series.map((d) => d.kg))}\` (peak ${human(Math.max(...series.map((d) => d.kg)))} kg/day)`);

@@ -17,8 +17,13 @@ export interface ReportData {
     source: "demo" | "input" | "providers" | "ledger";
     providers: string[];
     gpuUtilization: number;
+    /** How many config rules set u, and the --utilization file, if any: rows they cover say so in utilization_rule. */
+    utilizationRules: number;
+    utilizationFile: string | null;
     signal: IntensitySignal;
     intensity: string;
+    /** Null with --no-embodied; otherwise the amortisation the embodied figures used. */
+    embodied: { lifetimeYears: number; occupancy: number } | null;
   };
   summary: Summary;
   provenance: RegionProvenance[];
@@ -32,4 +37,14 @@ export interface ReportData {
   budget: BudgetStatus | null;
   /** Against the period of the same length before, when a ledger holds it. */
   comparison?: Comparison;
+}
+
+/** How the embodied figures were amortised, said beside them. */
+export const embodiedBasis = (e: { lifetimeYears: number; occupancy: number }): string =>
+  `amortised over ${e.lifetimeYears} years at ${e.occupancy} occupancy`;
+
+/** What set u, for the report header: the default, and the rules and measurements that override it per row. */
+export function utilizationText(o: ReportData["options"]): string {
+  const more = [o.utilizationRules > 0 ? `${o.utilizationRules} config rule${o.utilizationRules > 1 ? "s" : ""}` : "", o.utilizationFile ? `measured: ${o.utilizationFile}` : ""].filter(Boolean);
+  return more.length > 0 ? `${o.gpuUtilization} (default; ${more.join("; ")})` : `${o.gpuUtilization}`;
 }

@@ -4,7 +4,7 @@ import type { Group, Totals } from "../calc/summary.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, shareBars, topShares, trendChart } from "./charts.js";
 import { comparisonText, partialText } from "./header-extra.js";
-import type { ReportData } from "./model.js";
+import { embodiedBasis, utilizationText, type ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
 import { sanitizeLine as text } from "../text/sanitize.js";
 
@@ -33,11 +33,12 @@ function header(r: ReportData, s: TableStyle): string {
   const c = s.chalk;
   const lines = [
     c.bold(`carbon-track — GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`),
-    `Providers: ${text(r.options.providers.join(", ")) || "none"}   Source: ${r.options.source}   u = ${r.options.gpuUtilization}`,
+    `Providers: ${text(r.options.providers.join(", ")) || "none"}   Source: ${r.options.source}   u = ${text(utilizationText(r.options))}`,
     `Signal: ${r.options.signal} (${text(r.options.intensity)})   Energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
+  if (r.options.embodied) lines.push(`Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   const comparison = comparisonText(r);
   if (comparison) lines.push(comparison);

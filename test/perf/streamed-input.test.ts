@@ -134,7 +134,7 @@ describe("streamed --input", () => {
     const hostile = cells.map((c, i) => ({ ...records[i]!, account: c, region: c, instanceType: c }));
     expect(hostile.map((r) => csvLine(detailColumns, r)).join("")).toBe(knownGoodCsv(detailColumns, hostile).split("\r\n").slice(1).join("\r\n"));
 
-    const head = { schemaVersion: 1 as const, period: { since: "2026-10-01", until: "2026-10-02", days: 2, granularity: "daily" as const }, options: { source: "input" as const, providers: ["aws"], gpuUtilization: 0.5, signal: "marginal" as const, intensity: "static" } };
+    const head = { schemaVersion: 1 as const, period: { since: "2026-10-01", until: "2026-10-02", days: 2, granularity: "daily" as const }, options: { source: "input" as const, providers: ["aws"], gpuUtilization: 0.5, utilizationRules: 0, utilizationFile: null, signal: "marginal" as const, intensity: "static", embodied: null } };
     const tail = { summary: summarize(records.slice(0, 3)), provenance: [], warnings: ["w"], failures: [], suggestions: [], budget: null };
     for (const some of [[], records.slice(0, 3)]) {
       const streamed = jsonHead(head) + some.map((r, i) => jsonRecord(r, i)).join("") + jsonTail(tail, some.length, {});

@@ -28,8 +28,11 @@ describe("--input: usage rows in the normalized schema", () => {
     const rows = parse(res.stdout, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(3);
 
-    // g6.12xlarge: 4 x L4 (72 W TDP, 15 W idle), 48 vCPU EPYC Milan, 192 GiB
-    const g6Watts = 4 * (15 + 0.5 * (72 - 15)) + 48 * (0.45 + 0.5 * (2.02 - 0.45)) + 192 * 1.073741824 * 0.392;
+    // g6.12xlarge: 4 x L4 (72 W TDP, 15 W idle) on a PCIe platform (4 % + 6 % x u of TDP, 6 % PSU loss),
+    // 48 vCPU EPYC Milan at u_cpu = 0.1 + 0.9 x u, 192 GiB of which 2 GB per vCPU is in the CPU figure
+    const g6Gpus = 4 * (15 + 0.5 * (72 - 15));
+    const g6Watts =
+      g6Gpus + 1.06 * 288 * (0.04 + 0.06 * 0.5) + 0.06 * g6Gpus + 48 * (0.45 + 0.55 * (2.02 - 0.45)) + (192 * 1.073741824 - 96) * 0.392;
     const g6Kwh = (g6Watts * 2) / 1000;
     const g6 = rows.find((r) => r.instance_type === "g6.12xlarge")!;
     expect(Number(g6.power_w)).toBeCloseTo(g6Watts, 1);
@@ -38,11 +41,12 @@ describe("--input: usage rows in the normalized schema", () => {
     expect(Number(g6.co2e_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.557, 5);
     expect(g6.intensity_source).toBe("fallback:watttime-annual-marginal@2024");
 
-    // T4: 8 W idle, 70 W TDP → 39 W at u = 0.5; 10 h → 0.39 kWh
+    // T4: 8 W idle, 70 W TDP → 39 W at u = 0.5, plus its PCIe platform share 1.06 × 70 × 0.07 + 0.06 × 39 W; 10 h
+    const t4Watts = 39 + 1.06 * 70 * (0.04 + 0.06 * 0.5) + 0.06 * 39;
     const t4 = rows.find((r) => r.instance_type === "nvidia-tesla-t4")!;
-    expect(Number(t4.power_w)).toBeCloseTo(39, 6);
-    expect(Number(t4.energy_kwh)).toBeCloseTo(0.39, 6);
-    expect(Number(t4.co2e_kg)).toBeCloseTo(0.39 * 1.1 * 0.72576, 5);
+    expect(Number(t4.power_w)).toBeCloseTo(t4Watts, 1);
+    expect(Number(t4.energy_kwh)).toBeCloseTo(t4Watts / 100, 5);
+    expect(Number(t4.co2e_kg)).toBeCloseTo((t4Watts / 100) * 1.1 * 0.72576, 5);
 
     const unknown = rows.find((r) => r.instance_type === "Standard_ZZ99_v9")!;
     expect(unknown.power_status).toBe("unknown-type");

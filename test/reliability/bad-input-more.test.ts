@@ -49,7 +49,7 @@ const cases: BadInputCase[] = [
   { name: "regions PUE above 3", args: withConfig, files: { "c.json": regionPue(30) }, message: /regions\.aws\.us-east-1\.pue\.value/ },
   { name: "regions latitude 200", args: withConfig, files: { "c.json": json({ regions: { gcp: { "us-central1": { latitude: 200 } } } }) }, message: /regions\.gcp\.us-central1\.latitude: Number must be less than or equal to 90/ },
   { name: "regions unknown provider", args: withConfig, files: { "c.json": json({ regions: { ibm: {} } }) }, message: /regions.*ibm/ },
-  { name: "catalog gpuCount 0", args: withConfig, files: { "c.json": catalogInstance({ gpuCount: 0 }) }, message: /instances\.aws\.x9\.large\.gpuCount: Number must be greater than 0/ },
+  { name: "catalog gpuCount 0", args: withConfig, files: { "c.json": catalogInstance({ gpuCount: 0 }) }, message: /instances\.aws\.x9\.large: gpu is null exactly when gpuCount is 0 \(a host without accelerators\)/ },
   { name: "catalog billingUnit minute", args: withConfig, files: { "c.json": catalogInstance({ billingUnit: "minute" }) }, message: /instances\.aws\.x9\.large\.billingUnit: Invalid enum value.*received 'minute'/ },
   { name: "catalog vcpus fractional", args: withConfig, files: { "c.json": catalogInstance({ vcpus: 2.5 }) }, message: /x9\.large\.vcpus: Expected integer/ },
   { name: "availability for an unknown provider", args: withConfig, files: { "c.json": json({ availability: { ibm: { "x9.large": ["us-south"] } } }) }, message: /availability.*ibm/ },

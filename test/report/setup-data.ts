@@ -64,7 +64,7 @@ export async function reportFrom(records: UsageRecord[], extra: Partial<ReportDa
   return {
     schemaVersion: 1,
     period: { since: days[0]!, until: days.at(-1)!, days: days.length, granularity: "daily" },
-    options: { source: "input", providers: [...new Set(records.map((r) => r.provider))].sort(), gpuUtilization: 0.5, signal: "marginal", intensity: "static" },
+    options: { source: "input", providers: [...new Set(records.map((r) => r.provider))].sort(), gpuUtilization: 0.5, utilizationRules: 0, utilizationFile: null, signal: "marginal", intensity: "static", embodied: { lifetimeYears: 6, occupancy: 0.85 } },
     summary: summarize(estimated.records),
     provenance: intensity.provenance,
     warnings: [],

@@ -23,3 +23,21 @@ export const ATTACHED_GPU_TYPES: Readonly<Record<string, string>> = {
 export function attachedGpuType(model: string): string | undefined {
   return ATTACHED_GPU_TYPES[model.toUpperCase()];
 }
+
+/**
+ * The machine type label of an N1 VM, the only family GPUs attach to: predefined (`n1-standard-8`) or custom
+ * (`custom-8-30720`, N1 being the default family of custom types).
+ */
+export const N1_MACHINE = String.raw`^(n1-|custom-)`;
+
+/**
+ * The most vCPUs an N1 VM may have per attached GPU of each model (cloud.google.com/compute/docs/gpus, "GPU
+ * models": e.g. 1 T4 with up to 48 vCPUs, 1 V100 with up to 12). N1 core hours beyond GPU-hours × this in a
+ * project, region and period belong to VMs without GPUs and are left out (docs/gcp.md).
+ */
+export const N1_MAX_VCPUS_PER_GPU: Readonly<Record<string, number>> = {
+  "nvidia-tesla-t4": 48,
+  "nvidia-tesla-v100": 12,
+  "nvidia-tesla-p100": 16,
+  "nvidia-tesla-p4": 24,
+};

@@ -1,5 +1,5 @@
 import type { UsageWindow } from "../types.js";
-import { ACCELERATOR_MACHINE_FAMILIES, ATTACHED_GPU_TYPES } from "./skus.js";
+import { ACCELERATOR_MACHINE_FAMILIES, ATTACHED_GPU_TYPES, N1_MACHINE } from "./skus.js";
 
 /**
  * The export is partitioned by day on `_PARTITIONTIME`, which follows the export, not the usage: a line for
@@ -26,6 +26,8 @@ export const SKU_PATTERNS = {
   excluded: String.raw`commitment|virtual workstation`,
   /** The machine type label of an accelerator-optimized VM. */
   acceleratorMachine: `^(${ACCELERATOR_MACHINE_FAMILIES.join("|")})-`,
+  /** The machine type label of an N1 VM, the host attached GPUs run on. */
+  n1Machine: N1_MACHINE,
   /** Core lines (`A2 Instance Core running in Americas`, `Spot Preemptible A3 Instance Core …`). */
   instanceCore: String.raw`\binstance core\b`,
   /** Licence lines carry the machine label and seconds too. */
@@ -73,6 +75,12 @@ classified AS (
         AND NOT REGEXP_CONTAINS(sku_description, r'(?i)${p.licence}')
         THEN 'machine'
       WHEN usage_unit = 'seconds' AND REGEXP_CONTAINS(sku_description, r'(?i)${p.attachedGpu}') THEN 'gpu'
+      -- N1 core lines: the hosts of attached GPUs among them are picked out per project, region and period (rows.ts).
+      WHEN usage_unit = 'seconds'
+        AND REGEXP_CONTAINS(machine_spec, r'${p.n1Machine}')
+        AND REGEXP_CONTAINS(sku_description, r'(?i)${p.instanceCore}')
+        AND NOT REGEXP_CONTAINS(sku_description, r'(?i)${p.licence}')
+        THEN 'n1'
       ELSE 'other'
     END AS kind
   FROM lines
@@ -85,6 +93,7 @@ keyed AS (
     IF(kind = 'other', NULL, region) AS location_region,
     CASE kind
       WHEN 'machine' THEN machine_spec
+      WHEN 'n1' THEN machine_spec
       WHEN 'gpu' THEN UPPER(REGEXP_EXTRACT(sku_description, r'(?i)${p.attachedGpu}'))
     END AS usage_type,
     -- Other lines are only counted; their amounts are in mixed units.

@@ -24,7 +24,7 @@ describe("carbon-track with --providers gcp against a loopback BigQuery", () => 
     expect(result.stderr).not.toMatch(/error:/);
     expect(result.code).toBe(0);
     expect(fake.sqlProblems).toEqual([[]]);
-    for (const type of ["a2-highgpu-8g", "a3-highgpu-8g", "g2-standard-96", "nvidia-tesla-t4", "nvidia-tesla-v100", "nvidia-tesla-p100"]) {
+    for (const type of ["a2-highgpu-8g", "a3-highgpu-8g", "g2-standard-96", "nvidia-tesla-t4", "nvidia-tesla-v100", "nvidia-tesla-p100", "n1-standard-8"]) {
       expect(result.stdout).toContain(type);
     }
     expect(result.stderr).toMatch(/gcp: job job_fake_1 processed 1\.873 GB/);
@@ -33,8 +33,9 @@ describe("carbon-track with --providers gcp against a loopback BigQuery", () => 
     const detail = files.find((f) => /^carbon_detail_\d{8}_\d{6}\.csv$/.test(f));
     expect(detail).toBeDefined();
     const csv = readFileSync(join(out, detail!), "utf8");
-    // One CSV line per fixture usage row: 7 machine rows and 5 attached-GPU rows.
-    expect(csv.split("\n").filter((l) => l.startsWith("gcp,"))).toHaveLength(12);
+    // One CSV line per fixture usage row: 7 machine rows, 5 attached-GPU rows and 5 of their N1 hosts.
+    expect(csv.split("\n").filter((l) => l.startsWith("gcp,"))).toHaveLength(17);
+    expect(csv).toMatch(/gcp,research-sandbox,us-central1,n1-highmem-96,instance-hour,23\.04(0*)?,/);
     expect(csv).toMatch(/gcp,ml-training-prod,us-central1,a2-highgpu-8g,instance-hour,48(\.0+)?,/);
     expect(csv).toMatch(/gcp,research-sandbox,us-central1,nvidia-tesla-v100,gpu-hour,192(\.0+)?,/);
     for (const text of [result.stdout, result.stderr, csv]) {

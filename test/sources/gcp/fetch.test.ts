@@ -44,6 +44,14 @@ const expected = [
   rec("research-sandbox", "us-central1", "nvidia-tesla-v100", "gpu-hour", 192, "01"), // 691,200 / 3600
   rec("research-sandbox", "us-central1", "nvidia-tesla-v100", "gpu-hour", 6, "03", true), // 21,600 / 3600
   rec("research-sandbox", "europe-west1", "nvidia-tesla-p100", "gpu-hour", 3, "02"), // 10,800 / 3600
+  // N1 hosts, after the GPUs: vCPU-seconds ÷ vCPUs ÷ 3600, within GPU-hours × the most vCPUs N1 allows per GPU.
+  rec("inference-prod", "us-central1", "n1-standard-8", "instance-hour", 96, "01"), // 2,764,800 / 8 / 3600 (cap 96 × 48)
+  // 2,304 + 96 vCPU-hours beside 192 V100-hours × 12 = 2,304: both types scaled by 2,304 / 2,400
+  rec("research-sandbox", "us-central1", "n1-highmem-96", "instance-hour", 23.04, "01"),
+  rec("research-sandbox", "us-central1", "n1-standard-4", "instance-hour", 23.04, "01"),
+  rec("research-sandbox", "europe-west1", "n1-standard-4", "instance-hour", 7.5, "02"), // 108,000 / 4 / 3600
+  rec("research-sandbox", "europe-west1", "n1-standard-8", "instance-hour", 3, "02"), // 86,400 / 8 / 3600
+  // ml-training-prod's n1-standard-2 in us-central1 has no attached GPU beside it: not GPU usage.
 ];
 
 describe("gcp source against a loopback BigQuery", () => {
@@ -55,11 +63,11 @@ describe("gcp source against a loopback BigQuery", () => {
     expect(result.records).toEqual(expected);
     expect(result.warnings).toEqual([]);
     expect(result.failures).toEqual([]);
-    // jobs.query (not complete), one poll (not complete), then three pages of 5, 5 and 3 rows.
-    expect(result.requests).toEqual({ "jobs.query": 1, "jobs.getQueryResults": 4 });
+    // jobs.query (not complete), one poll (not complete), then four pages of 5, 5, 5 and 4 rows.
+    expect(result.requests).toEqual({ "jobs.query": 1, "jobs.getQueryResults": 5 });
     expect(fake.sqlProblems).toEqual([[]]);
     const tokens = fake.calls.filter((c) => c.path.includes("/queries/")).map((c) => c.query.get("pageToken"));
-    expect(tokens).toEqual([null, null, "page-5", "page-10"]);
+    expect(tokens).toEqual([null, null, "page-5", "page-10", "page-15"]);
     // The job runs in the table's project, with the window's days as named parameters.
     const insert = fake.calls.find((c) => c.method === "POST" && c.path.endsWith("/queries"));
     expect(insert?.path).toBe("/projects/ml-billing-admin/queries");
@@ -70,7 +78,7 @@ describe("gcp source against a loopback BigQuery", () => {
     expect(insert?.body?.maximumBytesBilled).toBe("50000000000");
     expect(String(insert?.body?.query)).toContain(`FROM \`${exportTable}\``);
     expect(fake.calls.filter((c) => c.path !== "/token").every((c) => c.authorization === `Bearer ${fakeAccessToken}`)).toBe(true);
-    expect(log.lines).toContainEqual(expect.stringMatching(/^verbose: gcp: job job_fake_1 processed 1\.873 GB, billed 1\.873 GB \(limit 50 GB\); 13 rows$/));
+    expect(log.lines).toContainEqual(expect.stringMatching(/^verbose: gcp: job job_fake_1 processed 1\.873 GB, billed 1\.873 GB \(limit 50 GB\); 19 rows$/));
     expect(log.lines.join("\n")).not.toContain(fakeSubjectToken);
     expect(log.lines.join("\n")).not.toContain(fakeAccessToken);
   });
@@ -189,8 +197,8 @@ describe("gcp source failures", () => {
     const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 1000, retryBaseMs: 10, maxAttempts: 3 } }));
     expect(result.records).toEqual(expected);
     expect(requestIds(fake)).toHaveLength(1);
-    // Page 2 twice (the first attempt hung), then page 3.
-    expect(result.requests).toEqual({ "jobs.query": 1, "jobs.getQueryResults": 3 });
+    // Page 2 twice (the first attempt hung), then pages 3 and 4.
+    expect(result.requests).toEqual({ "jobs.query": 1, "jobs.getQueryResults": 4 });
     await expect.poll(() => fake.hungOpen).toBe(0);
   });
 

@@ -108,3 +108,30 @@ describe("mapGpuUsageRows", () => {
     expect(() => mapGpuUsageRows([row({ period_start: "2026-10-02" })], catalog, "daily")).toThrow(/unexpected row: period_start/);
   });
 });
+
+describe("N1 hosts of attached GPUs", () => {
+  it("are counted once, from the core lines of the GPUs' project, region and period, within the vCPUs N1 allows per GPU", () => {
+    const { records, otherLines } = mapGpuUsageRows(
+      [
+        // One P4 for 2 h: at most 2 × 24 = 48 vCPU-hours of N1 host.
+        row({ kind: "gpu", type: "P4", usage_seconds: 7200 }),
+        // A custom N1 type the catalog lacks: its vCPUs come from the billing label. 8 vCPUs × 2 h.
+        row({ kind: "n1", type: "custom-8-30720", usage_seconds: 8 * 7200, cores: 8 }),
+        // 96 vCPUs × 2 h of n1-standard-96 in the same period: 192 + 16 = 208 vCPU-hours against a cap of 48.
+        row({ kind: "n1", type: "n1-standard-96", usage_seconds: 96 * 7200, cores: 96 }),
+        // The same project elsewhere, with no GPU: not a GPU host.
+        row({ kind: "n1", type: "n1-standard-4", region: "europe-west1", usage_seconds: 4 * 3600, line_count: 7 }),
+      ],
+      catalog,
+      "daily",
+    );
+    expect(otherLines).toBe(7);
+    const hours = Object.fromEntries(records.map((r) => [r.instanceType, r.quantity]));
+    const share = 48 / 208;
+    expect(hours["nvidia-tesla-p4"]).toBe(2);
+    expect(hours["custom-8-30720"]).toBeCloseTo(2 * share, 12);
+    expect(hours["n1-standard-96"]).toBeCloseTo(2 * share, 12);
+    expect(records.every((r) => r.instanceType === "nvidia-tesla-p4" || r.unit === "instance-hour")).toBe(true);
+    expect(Object.keys(hours)).not.toContain("n1-standard-4");
+  });
+});

@@ -33,6 +33,15 @@ function classify(line: SkuLine): string {
   }
   const gpu = re(SKU_PATTERNS.attachedGpu).exec(line.description);
   if (seconds && gpu?.[1]) return `gpu:${attachedGpuType(gpu[1]) ?? "?"}`;
+  if (
+    seconds &&
+    line.machineSpec !== null &&
+    new RegExp(SKU_PATTERNS.n1Machine).test(line.machineSpec) &&
+    re(SKU_PATTERNS.instanceCore).test(line.description) &&
+    !re(SKU_PATTERNS.licence).test(line.description)
+  ) {
+    return "n1";
+  }
   return "other";
 }
 
