@@ -41,9 +41,9 @@ function header(r: ReportData, s: TableStyle): string {
   if (r.options.embodied) lines.push(`Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   const comparison = comparisonText(r);
-  if (comparison) lines.push(comparison);
+  if (comparison) lines.push(text(comparison));
   const partial = partialText(r);
-  if (partial) lines.push(c.red.bold(partial));
+  if (partial) lines.push(c.red.bold(text(partial)));
   if (r.budget) {
     const text = `Budget: ${budgetSummaryText(r.budget)}`;
     lines.push(r.budget.exceeded ? c.red.bold(text) : r.budget.thresholdPercent !== null ? c.yellow(text) : text);

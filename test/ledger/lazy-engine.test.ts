@@ -9,7 +9,8 @@ import { repoRoot } from "../helpers/run-cli.js";
 function loadsDuckdb(args: string[], cwd: string): boolean {
   const script = `
     const { main } = await import(${JSON.stringify(join(repoRoot, "dist", "cli", "main.js"))});
-    const quiet = { write: (_c, _e, cb) => { (typeof _e === "function" ? _e : cb)?.(); return true; } };
+    const { Writable } = await import("node:stream");
+    const quiet = new Writable({ write: (_c, _e, done) => done() });
     const code = await main({ argv: ${JSON.stringify(args)}, env: {}, cwd: ${JSON.stringify(cwd)}, now: new Date("2026-11-26T08:00:00Z"),
       stdout: quiet, stderr: quiet, interrupt: new AbortController().signal });
     const { readFileSync } = await import("node:fs");

@@ -45,8 +45,14 @@ describe("an interrupted run writes nothing", () => {
     const child = spawn(process.execPath, [binPath, "--input", file, "--out", out, "--stamp", "none"], { env: { PATH: process.env.PATH ?? "", HOME: dir } });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    setTimeout(() => child.kill("SIGINT"), 400);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Signal once the run is under way (its temporary detail file exists), not after a fixed delay: on a loaded
+    // machine Node may not have started, and its default SIGINT handler would kill it with no exit code.
+    let running = true;
+    void closed.then(() => (running = false));
+    while (running && !(existsSync(out) && readdirSync(out).some((f) => f.endsWith(".tmp")))) await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGINT");
+    const code = await closed;
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/interrupted: nothing was written/);
     const left = existsSync(out) ? readdirSync(out) : [];

@@ -43,12 +43,12 @@ describe("utilisation rules in the config file", () => {
   it("set u per account, region and instance type, first match winning, and each row names its rule", async () => {
     const rows = await run([]);
     const by = (account: string, type: string) => rows.find((r) => r.account === account && r.instance_type === type)!;
-    expect(by("111122223333", "p5.48xlarge")).toMatchObject({ utilization_rule: "training account", gpu_utilization: "0.9" });
+    expect(by("111122223333", "p5.48xlarge")).toMatchObject({ utilization_rule: "training account", gpu_utilization: "0.900" });
     // No rule for this account: --gpu-util's default.
-    expect(by("444455556666", "p5.48xlarge")).toMatchObject({ utilization_rule: "default", gpu_utilization: "0.5" });
-    expect(by("444455556666", "g5.xlarge")).toMatchObject({ utilization_rule: "serving in Europe", gpu_utilization: "0.25" });
+    expect(by("444455556666", "p5.48xlarge")).toMatchObject({ utilization_rule: "default", gpu_utilization: "0.500" });
+    expect(by("444455556666", "g5.xlarge")).toMatchObject({ utilization_rule: "serving in Europe", gpu_utilization: "0.250" });
     // An unnamed rule is named by its position.
-    expect(by("serving", "g2-standard-8")).toMatchObject({ utilization_rule: "rules[3]", gpu_utilization: "0.2" });
+    expect(by("serving", "g2-standard-8")).toMatchObject({ utilization_rule: "rules[3]", gpu_utilization: "0.200" });
     expect(rows).toHaveLength(4);
     // The band follows the rule's u: training (0.9) is bounded by 0.5 and 1.
     expect(by("111122223333", "p5.48xlarge").band_covers).toMatch(/^utilization 0\.5-1 \(neighbouring presets\); pue -3\/\+5 %; intensity -25\/\+25 %$/);

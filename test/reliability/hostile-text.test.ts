@@ -172,13 +172,14 @@ describe("hostile paths, keys and values in errors give one clean line (built CL
     expect(result.stderr).toContain(String.raw`new\x1b[2J\x1b[H\ndir/carbon_detail.csv`);
   });
 
-  it("a GITHUB_STEP_SUMMARY that cannot be appended to, its path holding OSC 52: one escaped warning", async () => {
+  it("a GITHUB_STEP_SUMMARY that cannot be appended to, its path holding OSC 52: exit 2, one escaped line, nothing created", async () => {
     const summary = join(dir, `summary${osc52}\n`, "nested", "summary.md");
     const result = await runCli(["--demo", "--out", join(dir, "out-summary")], { env: { HOME: dir, GITHUB_STEP_SUMMARY: summary }, cwd: dir, timeoutMs: 30_000 });
-    expect(result.code, result.stderr).toBe(0);
+    expect(result.code, result.stderr).toBe(2);
     expectNoRaw("stderr", result.stderr);
     expect(existsSync(join(dir, `summary${osc52}\n`))).toBe(false);
-    expect(result.stderr.split("\n").filter((l) => l.startsWith("warning: GITHUB_STEP_SUMMARY"))).toEqual([
+    expect(existsSync(join(dir, "out-summary"))).toBe(false);
+    expect(result.stderr.trimEnd().split("\n")).toEqual([
       expect.stringContaining(String.raw`summary\x1b]52;c;ZXZpbCBjbGlwYm9hcmQ=\x07\n/nested/summary.md cannot be appended to`),
     ]);
   });

@@ -18,7 +18,7 @@ const isRoot = process.getuid?.() === 0;
 // Root passes every permission check: a case about permission bits runs as "nobody" then.
 const nobody = { uid: 65534, gid: 65534 };
 const mounts = privateMountsWork();
-const finalNames = ["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv"];
+const finalNames = ["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv", "datapackage.json"];
 
 let aws: FakeCostExplorer;
 beforeAll(async () => {

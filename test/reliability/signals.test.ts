@@ -15,7 +15,7 @@ import { expectOneLine, hasOpen, runChild, scratchDir, startCli, waitFor, writeI
  * construction: the bin ends the process 2 s after the signal if the run has not.
  */
 
-const finalNames = ["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv"];
+const finalNames = ["carbon_detail.csv", "carbon_detail_latest.csv", "carbon_suggestions.csv", "carbon_summary.csv", "datapackage.json"];
 /** Rows enough that reading (and then estimating) takes seconds: every signal below lands mid-way. */
 const bigRows = 250_000;
 let big: string;
@@ -33,7 +33,7 @@ const temporary = (dir: string): boolean => existsSync(dir) && readdirSync(dir).
 
 /** Sends `signal` once `ready` holds (and `delayMs` more), then waits for the exit; returns it with the latency. */
 async function interrupt(run: Started, signal: NodeJS.Signals, ready: () => boolean, what: string, delayMs = 0) {
-  expect(await waitFor(ready, 30_000), `never reached: ${what}`).toBe(true);
+  expect(await waitFor(ready, 120_000), `never reached: ${what}`).toBe(true);
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   const sent = Date.now();
   run.child.kill(signal);
@@ -65,7 +65,7 @@ describe("an interrupt at any moment: exit 130, one line, no file in place, no -
       expect(res.code, res.stderr).toBe(130);
       expectOneLine(res.stderr, /^carbon-track: interrupted: nothing was written$/);
       expect(existsSync(join(dir, "new")), "the --out this run created is left").toBe(false);
-    }, 90_000);
+    }, 180_000);
   }
 
   it("SIGTERM while estimating into an existing --out: the previous files stay, no temporary is left", async () => {
@@ -79,7 +79,7 @@ describe("an interrupt at any moment: exit 130, one line, no file in place, no -
     expectOneLine(res.stderr, /interrupted: nothing was written$/);
     expect(readdirSync(out).sort()).toEqual(finalNames);
     for (const name of finalNames) expect(readFileSync(join(out, name), "utf8")).toBe(`previous ${name}\n`);
-  }, 90_000);
+  }, 180_000);
 
   it("SIGINT while a csv run streams to stdout says the data there is incomplete", async () => {
     const dir = scratchDir("sig-csv");
@@ -89,7 +89,7 @@ describe("an interrupt at any moment: exit 130, one line, no file in place, no -
     const res = await interrupt(run, "SIGINT", () => seen > 0, "streaming csv", 200);
     expect(res.code, res.stderr).toBe(130);
     expectOneLine(res.stderr, /^carbon-track: interrupted: the data on stdout is incomplete$/);
-  }, 90_000);
+  }, 180_000);
 
   it("SIGTERM while a provider request hangs: exit 130, not 'no provider answered'", async () => {
     const dir = scratchDir("sig-request");
@@ -109,7 +109,7 @@ describe("an interrupt at any moment: exit 130, one line, no file in place, no -
       server.closeAllConnections();
       server.close();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("temporary files of a run that was killed are removed by the next run in the same directory", () => {
@@ -159,5 +159,5 @@ describe("temporary files of a run that was killed are removed by the next run i
     const res = await runChild(["--input", input, "--out", out, "--stamp", "none", "--quiet"], { cwd: dir });
     expect(res.code, res.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(finalNames);
-  }, 90_000);
+  }, 180_000);
 });
