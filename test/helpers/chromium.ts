@@ -30,6 +30,8 @@ export interface PageVisit {
   value: unknown;
   /** A PNG of the whole page at the given width. */
   png: Buffer;
+  /** The page printed to PDF (A4), as a person would save it. */
+  pdf: Buffer;
 }
 
 export class Browser {
@@ -96,8 +98,11 @@ export class Browser {
     });
   }
 
-  /** Opens `url` in a fresh tab 1200 px wide, waits for its load event, evaluates `expression`, takes a screenshot. */
-  async visit(url: string, expression: string): Promise<PageVisit> {
+  /**
+   * Opens `url` in a fresh tab 1200 px wide (in the colour scheme given), waits for its load event, evaluates
+   * `expression`, takes a screenshot and prints it.
+   */
+  async visit(url: string, expression: string, colorScheme: "light" | "dark" = "light"): Promise<PageVisit> {
     const { targetId } = await this.send("Target.createTarget", { url: "about:blank" });
     const { sessionId } = await this.send("Target.attachToTarget", { targetId, flatten: true });
     const errors: string[] = [];
@@ -117,12 +122,14 @@ export class Browser {
     try {
       for (const domain of ["Runtime", "Log", "Network", "Page"]) await this.send(`${domain}.enable`, {}, sessionId);
       await this.send("Emulation.setDeviceMetricsOverride", { width: 1200, height: 900, deviceScaleFactor: 1, mobile: false }, sessionId);
+      await this.send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value: colorScheme }] }, sessionId);
       await this.send("Page.navigate", { url }, sessionId);
       await load;
       const evaluated = await this.send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
       const shot = await this.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true }, sessionId);
+      const printed = await this.send("Page.printToPDF", { paperWidth: 8.27, paperHeight: 11.69 }, sessionId);
       await this.send("Target.closeTarget", { targetId });
-      return { errors, requests, value: evaluated.result.value, png: Buffer.from(shot.data, "base64") };
+      return { errors, requests, value: evaluated.result.value, png: Buffer.from(shot.data, "base64"), pdf: Buffer.from(printed.data, "base64") };
     } finally {
       this.listeners = this.listeners.filter((l) => l !== listener);
     }

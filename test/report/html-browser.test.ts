@@ -29,6 +29,7 @@ const probe = `(() => {
     images: document.querySelectorAll('img, script, iframe, object, embed').length,
     hostile: [...document.querySelectorAll('td')].map((td) => td.textContent).filter((t) => t.includes('onerror')),
     width: document.documentElement.scrollWidth,
+    background: getComputedStyle(document.body).backgroundColor,
   };
 })()`;
 
@@ -46,6 +47,7 @@ type Probe = {
   images: number;
   hostile: string[];
   width: number;
+  background: string;
 };
 
 const isPng = (b: Buffer): boolean => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -53,9 +55,15 @@ const isPng = (b: Buffer): boolean => b.subarray(0, 8).equals(Buffer.from([0x89,
 describe.skipIf(!chromium)("the HTML report in headless Chromium (DevTools Protocol)", () => {
   let dir: string;
   let browser: Browser;
-  beforeAll(() => {
+  let out: string;
+  let page: string;
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ct-html-"));
+    out = join(dir, "out");
+    page = pathToFileURL(join(out, "carbon_report.html")).href;
     browser = Browser.launch(chromium!);
+    const res = await runCli(["--demo", "--since", "2026-10-01", "--until", "2026-10-30", "--budget", "600/day", "--html", "--out", out, "--stamp", "none"], { cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,10 +71,6 @@ describe.skipIf(!chromium)("the HTML report in headless Chromium (DevTools Proto
   });
 
   it("renders the demo report offline: no console error, no request, labelled charts, totals equal to the summary CSV", async () => {
-    const out = join(dir, "out");
-    const res = await runCli(["--demo", "--since", "2026-10-01", "--until", "2026-10-30", "--budget", "600/day", "--html", "--out", out, "--stamp", "none"], { cwd: dir });
-    expect(res.code, res.stderr).toBe(0);
-    const page = pathToFileURL(join(out, "carbon_report.html")).href;
     const visit = await browser.visit(page, probe);
     const shown = visit.value as Probe;
 
@@ -87,6 +91,8 @@ describe.skipIf(!chromium)("the HTML report in headless Chromium (DevTools Proto
     expect(shown.sections).toEqual(expect.arrayContaining(["Daily trend", "Where the CO2e comes from", "Cleaner regions for the largest emitters", "Warnings and failures", "Intensity provenance per region"]));
     expect(shown.images).toBe(0);
     expect(shown.width).toBeLessThanOrEqual(1200);
+    expect(shown.background).toBe("rgb(255, 255, 255)");
+    expect(visit.pdf.subarray(0, 5).toString()).toBe("%PDF-");
 
     const rows = parse(readFileSync(join(out, "carbon_summary.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     const sum = (col: string): number => rows.reduce((s, r) => s + Number(r[col]), 0);
@@ -101,6 +107,13 @@ describe.skipIf(!chromium)("the HTML report in headless Chromium (DevTools Proto
       expect(Math.abs(figure!.value - sum(col)), col).toBeLessThanOrEqual(rows.length * 1e-6);
       expect(figure!.text, col).toBe(human(sum(col)));
     }
+  });
+
+  it("follows a dark colour scheme, still without an error or a request", async () => {
+    const visit = await browser.visit(page, probe, "dark");
+    expect(visit.errors).toEqual([]);
+    expect(visit.requests).toEqual([]);
+    expect((visit.value as Probe).background).toBe("rgb(22, 24, 27)");
   });
 
   it("a hostile instance type and warning stay text: no element, no request, no error", async () => {

@@ -30,7 +30,8 @@ export function axisTicks(max: number, count = 4): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
   const ticks: number[] = [];
-  for (let v = 0; v < max + step; v += step) ticks.push(v);
+  // Multiples of the step, rounded to 12 digits so that 3 × 0.2 is 0.6.
+  for (let i = 0; i * step < max + step; i++) ticks.push(Number((i * step).toPrecision(12)));
   return ticks;
 }
 
@@ -48,12 +49,13 @@ export function trendSvg(id: string, points: readonly DayPoint[], signal: string
   const plotH = height - top - bottom;
   const ticks = axisTicks(Math.max(0, ...points.map((p) => p.highKg)));
   const top$ = ticks.at(-1)!;
+  const digits = Math.max(0, Math.ceil(-Math.log10(ticks[1]! - ticks[0]!) - 1e-9));
   const y = (v: number): number => top + plotH - (plotH * v) / top$;
   const slot = plotW / Math.max(1, points.length);
   const parts: string[] = [];
   for (const t of ticks) {
     parts.push(`<line class="grid" x1="${left}" x2="${width - right}" y1="${fmt(y(t))}" y2="${fmt(y(t))}"/>`);
-    parts.push(`<text class="tick" x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end">${human(t, t < 10 && t % 1 !== 0 ? 1 : 0)}</text>`);
+    parts.push(`<text class="tick" x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end">${human(t, digits)}</text>`);
   }
   // At most about eight date labels, the first and the last always among them.
   const every = Math.max(1, Math.ceil(points.length / 8));
