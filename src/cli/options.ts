@@ -42,6 +42,8 @@ export interface CliOptions {
   /** --ledger DIR, as given (the config file's `ledger` applies when this is null). */
   ledgerDir: string | null;
   latestOnPartial: boolean;
+  /** --html: the HTML report joins the files in --out, whatever --format prints. */
+  html: boolean;
 }
 
 function oneOf<T extends string>(values: readonly T[], flag: string) {
@@ -112,6 +114,7 @@ function buildProgram(): Command {
     .option("--budget <kg>")
     .option("--ledger <dir>")
     .option("--latest-on-partial")
+    .option("--html")
     .option("-q, --quiet")
     .option("-v, --verbose");
 }
@@ -164,5 +167,6 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     verbose: o.verbose === true,
     ledgerDir: (o.ledger as string | undefined) ?? null,
     latestOnPartial: o.latestOnPartial === true,
+    html: o.html === true,
   };
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Chalk } from "chalk";
 import type { Engine } from "../engine/duckdb.js";
 import { writeParquetTwins } from "../engine/parquet-beside.js";
-import { staging } from "../io/atomic.js";
+import { staging, type Staging } from "../io/atomic.js";
 import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
@@ -40,6 +40,8 @@ export interface OutputContext {
   latestOnPartial: boolean;
   /** Loaded by the command layer for --format parquet (and the ledger); null otherwise. */
   engine: Engine | null;
+  /** --html: carbon_report<stamp>.html joins the files in --out (created for it in csv and json runs too). */
+  html: boolean;
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -80,7 +82,14 @@ function chunked(out: (text: string) => void | Promise<void>) {
  */
 export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   let count = 0;
+  const s = fileStamp(ctx.now, ctx.stamp);
   const markdown = (report: ReportData): string => ctx.redactor.redact(renderMarkdown(report));
+  // The renderer is loaded only when the page is asked for; like the Markdown it quotes provider messages.
+  const addHtml = async (files: Staging, report: ReportData): Promise<void> => {
+    if (!ctx.html) return;
+    const { renderHtml } = await import("../report/html/page.js");
+    files.add(join(ctx.outDir!, `carbon_report${s}.html`), ctx.redactor.redact(renderHtml(report)));
+  };
   const finishCommon = (report: ReportData): void => {
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (!summaryFile) return;
@@ -101,13 +110,18 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
       async finish(report) {
         if (json) await out.add(jsonTail(report, count, report.comparison ? { comparison: report.comparison } : {}));
         await out.flush();
+        if (ctx.html) {
+          createOutDir(ctx.outDir!, ctx.leftovers);
+          const files = staging(ctx.leftovers);
+          await addHtml(files, report);
+          ctx.log.info(`wrote ${files.commit().join(", ")}`);
+        }
         finishCommon(report);
       },
-      discard: () => undefined,
+      discard: () => ctx.leftovers.sweep(),
     };
   }
 
-  const s = fileStamp(ctx.now, ctx.stamp);
   const dir = ctx.outDir!;
   createOutDir(dir, ctx.leftovers);
   const files = staging(ctx.leftovers);
@@ -136,6 +150,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
           ...(replaceLatest || existsSync(latest) ? [{ name: "carbon_detail_latest", path: "carbon_detail_latest.csv", columns: detailColumns }] : []),
         ]),
       );
+      await addHtml(files, report);
       try {
         await ctx.stdout.writeAll(
           ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }),

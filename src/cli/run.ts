@@ -119,7 +119,7 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
   const opts = parseCli(deps.argv, deps.now);
   const setup = loadSetup(opts, deps.cwd);
-  const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" ? checkOutDir(opts.outDir, deps.cwd) : null;
+  const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
   const opened: { stores: Stores | null } = { stores: null };
   try {
@@ -143,7 +143,8 @@ async function runStages(
   const leftovers = deps.leftovers ?? new Leftovers();
   const stdout = watchStdout(deps.stdout);
   // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
-  const interrupted = (): void => stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
+  const lost = opts.format === "csv" || opts.format === "json" ? "the data on stdout is incomplete" : "nothing was written";
+  const interrupted = (): void => stopIfInterrupted(deps.interrupt, lost);
 
   const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
@@ -257,6 +258,7 @@ async function runStages(
       redactor,
       latestOnPartial: opts.latestOnPartial,
       engine: stores.engine,
+      html: opts.html,
     }));
     const sink = ledger
       ? (r: CarbonRecord) => {
@@ -296,7 +298,7 @@ async function runStages(
   } catch (err) {
     if (output) output.discard();
     else leftovers.sweep();
-    return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, outDir ? "nothing was written" : "the data on stdout is incomplete");
+    return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, lost);
   }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
   if (report.budget?.exceeded) return ExitCode.budgetExceeded;

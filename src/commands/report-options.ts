@@ -14,6 +14,8 @@ export interface ReportOptions {
   stamp: Stamp;
   quiet: boolean;
   verbose: boolean;
+  /** --html, as for a run. */
+  html: boolean;
 }
 
 function oneOf<T extends string>(values: readonly T[], flag: string, v: string): T {
@@ -34,6 +36,7 @@ export function parseReportCli(argv: readonly string[], now: Date): ReportOption
     .addOption(new Option("--format <f>").default("table"))
     .addOption(new Option("--out <dir>").default("output"))
     .addOption(new Option("--stamp <s>").default("datetime"))
+    .option("--html")
     .option("-q, --quiet")
     .option("-v, --verbose");
   try {
@@ -57,5 +60,6 @@ export function parseReportCli(argv: readonly string[], now: Date): ReportOption
     stamp: oneOf(stamps, "--stamp", o.stamp as string),
     quiet: o.quiet === true,
     verbose: o.verbose === true,
+    html: o.html === true,
   };
 }

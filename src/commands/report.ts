@@ -49,7 +49,7 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
   const dir = resolve(deps.cwd, opts.ledgerDir);
   if (!existsSync(dir) || currentGeneration(dir) === null) throw new UsageError(`--ledger ${opts.ledgerDir} holds no ledger: runs with --ledger ${opts.ledgerDir} fill it`);
   const fileFormat = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet";
-  const outDir = fileFormat ? checkOutDir(opts.outDir, deps.cwd) : null;
+  const outDir = fileFormat || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
 
   const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
@@ -102,6 +102,7 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
       redactor,
       latestOnPartial: false,
       engine,
+      html: opts.html,
     });
     const summary = summaryBuilder();
     try {
@@ -130,7 +131,7 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
       await output.finish(data);
     } catch (err) {
       output.discard();
-      return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, outDir ? "nothing was written" : "the data on stdout is incomplete");
+      return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, fileFormat ? "nothing was written" : "the data on stdout is incomplete");
     }
     return ExitCode.ok;
   } finally {
