@@ -117,7 +117,7 @@ interface Gathered extends Omit<Collected<BatchIntensity>, "records" | "failedPr
 /** `redactor` knows the environment's secrets; the providers add the tokens they obtain. */
 export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
-  const opts = parseCli(deps.argv, deps.now);
+  const opts = parseCli(deps.argv, deps.now, { env: deps.env, cwd: deps.cwd });
   const setup = loadSetup(opts, deps.cwd);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
