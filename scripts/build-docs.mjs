@@ -1,0 +1,10 @@
+// Run by `npm run build` after tsc: writes bin/help.txt and man/carbon-track.1 from the option table
+// (src/cli/option-defs.ts), so --help, the man page, the completions and the parser cannot drift apart.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { renderHelp } from "../dist/cli/help-text.js";
+import { renderManPage } from "../dist/cli/man-page.js";
+
+const root = new URL("../", import.meta.url);
+writeFileSync(new URL("bin/help.txt", root), renderHelp());
+mkdirSync(new URL("man/", root), { recursive: true });
+writeFileSync(new URL("man/carbon-track.1", root), renderManPage());
