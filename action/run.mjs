@@ -10,34 +10,38 @@ const env = process.env;
 const input = (name) => (env[`CT_${name}`] ?? "").trim();
 
 /**
- * `args`: one argument per line is taken as is (spaces and quotes included). A line may also hold several,
- * split on blanks as a shell would, with '…' and "…" grouping and \ escaping, but nothing expanded: no $,
- * no globs, no command substitution.
+ * `args`: several lines are one argument each, taken as is (trimmed; spaces and quotes kept, empty lines skipped).
+ * A single line is split on blanks as a shell would, with '…' and "…" grouping and \ escaping, but nothing
+ * expanded: no $, no globs, no command substitution.
  */
 export function splitArgs(text) {
+  const trimmed = text.replace(/\s+$/, "");
+  if (trimmed.includes("\n")) return trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  return splitLine(trimmed);
+}
+
+function splitLine(line) {
   const out = [];
-  for (const line of text.split(/\r?\n/)) {
-    let word = null;
-    let quote = null;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quote) {
-        if (c === quote) quote = null;
-        else if (c === "\\" && quote === '"' && (line[i + 1] === '"' || line[i + 1] === "\\")) word += line[++i];
-        else word += c;
-      } else if (c === "'" || c === '"') {
-        quote = c;
-        word ??= "";
-      } else if (c === "\\" && i + 1 < line.length) {
-        word = (word ?? "") + line[++i];
-      } else if (/\s/.test(c)) {
-        if (word !== null) out.push(word);
-        word = null;
-      } else word = (word ?? "") + c;
-    }
-    if (quote) throw new Error(`args: a quote ${quote} is not closed in: ${line}`);
-    if (word !== null) out.push(word);
+  let word = null;
+  let quote = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"' && (line[i + 1] === '"' || line[i + 1] === "\\")) word += line[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\" && i + 1 < line.length) {
+      word = (word ?? "") + line[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== null) out.push(word);
+      word = null;
+    } else word = (word ?? "") + c;
   }
+  if (quote) throw new Error(`args: a quote ${quote} is not closed in: ${line}`);
+  if (word !== null) out.push(word);
   return out;
 }
 
