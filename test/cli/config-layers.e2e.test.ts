@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectRefused } from "../helpers/bad-input.js";
+import { expectRefused, type BadInputCase } from "../helpers/bad-input.js";
 import { runCli } from "../helpers/run-cli.js";
 
 /** A fresh working directory and HOME, with the given files; the plan (--dry-run) shows what the layers made. */
@@ -57,7 +57,7 @@ describe("config discovery and CARBON_TRACK_* variables", () => {
     expect(off.stdout).toMatch(/^embodied: included/m);
   });
 
-  const refused = [
+  const refused: BadInputCase[] = [
     { name: "a bad value from the environment is named by its variable", args: ["--demo"], env: { CARBON_TRACK_FORMAT: "xml" }, message: /^carbon-track: CARBON_TRACK_FORMAT: --format "xml" is not one of/ },
     { name: "a switch variable that is not 1 or 0", args: [], env: { CARBON_TRACK_DEMO: "maybe" }, message: /CARBON_TRACK_DEMO="maybe" is not a switch/ },
     { name: "a bad option in the config file names the file and key", args: ["--demo"], files: { "carbon-track.config.json": JSON.stringify({ options: { "gpu-util": "2" } }) }, message: /config file .*carbon-track\.config\.json: options\.gpu-util: --gpu-util "2"/ },
