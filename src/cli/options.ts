@@ -3,7 +3,10 @@ import { UsageError } from "../errors.js";
 import { providerIds, type IntensitySignal, type ProviderId } from "../schema.js";
 import { utilizationPresets } from "../calc/utilization.js";
 import { lookUp } from "../text/name-table.js";
+import type { UserConfig } from "../config/user-config.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
+import { optionDefs } from "./option-defs.js";
+import { applyLayers } from "./option-layers.js";
 
 export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
@@ -26,7 +29,12 @@ export interface CliOptions {
   demo: boolean;
   inputFile: string | null;
   gcpTable: string | null;
+  /** The config file read: --config, CARBON_TRACK_CONFIG, or the one found (src/config/discovery.ts). */
   configFile: string | null;
+  /** Its content, read once while the options were layered; undefined when the parser ran without layers. */
+  userConfig?: UserConfig;
+  /** --dry-run: say what would be queried, query nothing billable, create nothing. */
+  dryRun: boolean;
   gpuUtilization: number;
   /** --utilization FILE: measured GPU power or utilisation per instance type × day. */
   utilizationFile: string | null;
@@ -88,35 +96,18 @@ export function parseBudget(text: string): Budget {
   return { kg, perDay: m[2] !== undefined };
 }
 
+/** The parser, from the one table of options (option-defs.ts). */
 function buildProgram(): Command {
-  return new Command("carbon-track")
+  const program = new Command("carbon-track")
     .exitOverride()
     .helpOption(false)
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
-    .argument("[days]")
-    .option("--since <date>")
-    .option("--until <date>")
-    .option("--providers <list>")
-    .addOption(new Option("--granularity <g>").default("daily"))
-    .option("--demo")
-    .option("--input <file>")
-    .option("--gcp-table <name>")
-    .option("--config <file>")
-    .option("--gpu-util <u>")
-    .option("--utilization <file>")
-    .option("--no-embodied")
-    .addOption(new Option("--signal <s>").default("marginal"))
-    .option("--intensity <p>")
-    .option("--no-cache")
-    .addOption(new Option("--format <f>").default("table"))
-    .addOption(new Option("--out <dir>").default("output"))
-    .addOption(new Option("--stamp <s>").default("datetime"))
-    .option("--budget <kg>")
-    .option("--ledger <dir>")
-    .option("--latest-on-partial")
-    .option("--html")
-    .option("-q, --quiet")
-    .option("-v, --verbose");
+    .argument("[days]");
+  for (const d of optionDefs) {
+    const option = new Option(`${d.short ? `-${d.short}, ` : ""}--${d.name}${d.arg ? ` ${d.arg.replace(/\[.*\]/, "")}` : ""}`);
+    program.addOption(d.default === undefined ? option : option.default(d.default));
+  }
+  return program;
 }
 
 /** Commander's own wording, reduced to one line that names the argument. */
@@ -124,7 +115,11 @@ function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error: /, "").replace(/\.$/, "") + " (see carbon-track --help)";
 }
 
-export function parseCli(argv: readonly string[], now: Date): CliOptions {
+/**
+ * The command line, with the environment (CARBON_TRACK_*) and the config file (given or found) under it when
+ * `layers` is given: the run passes them; callers that test the parser alone may not.
+ */
+export function parseCli(argv: readonly string[], now: Date, layers?: { env: NodeJS.ProcessEnv; cwd: string }): CliOptions {
   const program = buildProgram();
   try {
     program.parse(argv as string[], { from: "user" });
@@ -132,16 +127,30 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     if (err instanceof CommanderError) throw new UsageError(commanderMessage(err));
     throw err;
   }
+  const layered = layers ? applyLayers(program, layers.env, layers.cwd) : null;
   const o = program.opts<Record<string, string | boolean | undefined>>();
-  const daysArg = program.args[0];
-  const days = daysArg === undefined ? 30 : parseDays(daysArg);
+  // A bad value from the environment or the config file is named by where it came from.
+  const from = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      const origin = layered?.origin(name);
+      if (err instanceof UsageError && origin) throw new UsageError(`${origin}${err.message}`);
+      throw err;
+    }
+  };
+  const daysArg = layered ? layered.days : program.args[0];
+  const days = daysArg === undefined ? 30 : from("days", () => parseDays(daysArg));
   if (daysArg !== undefined && o.since !== undefined && o.until !== undefined) {
     throw new UsageError(`give either days or both --since and --until, not all three`);
   }
-  const granularity = oneOf(["daily", "hourly"] as const, "--granularity")(o.granularity as string);
-  const window = { ...resolveWindow({ days, since: o.since as string | undefined, until: o.until as string | undefined, now }), granularity };
+  const granularity = from("granularity", () => oneOf(["daily", "hourly"] as const, "--granularity")(o.granularity as string));
+  const window = {
+    ...from(o.since !== undefined ? "since" : "until", () => resolveWindow({ days, since: o.since as string | undefined, until: o.until as string | undefined, now })),
+    granularity,
+  };
   if (o.demo && o.input) throw new UsageError(`--demo and --input both choose the data: use one`);
-  const providers = o.providers === undefined ? null : parseProviders(o.providers as string);
+  const providers = o.providers === undefined ? null : from("providers", () => parseProviders(o.providers as string));
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
   const outDir = o.out as string;
   if (outDir.trim() === "") throw new UsageError(`--out is empty: give a directory`);
@@ -150,19 +159,21 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     windowExplicit: daysArg !== undefined || o.since !== undefined || o.until !== undefined,
     providers,
     outDir,
-    format: oneOf(formats, "--format")(o.format as string),
+    format: from("format", () => oneOf(formats, "--format")(o.format as string)),
     demo: o.demo === true,
     inputFile: (o.input as string | undefined) ?? null,
     gcpTable: (o.gcpTable as string | undefined) ?? null,
-    configFile: (o.config as string | undefined) ?? null,
-    gpuUtilization: o.gpuUtil === undefined ? utilizationPresets.default : parseGpuUtil(o.gpuUtil as string),
+    configFile: layered ? layered.configFile : ((o.config as string | undefined) ?? null),
+    userConfig: layered?.config,
+    dryRun: o.dryRun === true,
+    gpuUtilization: o.gpuUtil === undefined ? utilizationPresets.default : from("gpu-util", () => parseGpuUtil(o.gpuUtil as string)),
     utilizationFile: (o.utilization as string | undefined) ?? null,
     embodied: o.embodied !== false,
-    signal: oneOf(["marginal", "average"] as const, "--signal")(o.signal as string),
-    intensity: o.intensity === undefined ? null : oneOf(["watttime", "static"] as const, "--intensity")(o.intensity as string),
+    signal: from("signal", () => oneOf(["marginal", "average"] as const, "--signal")(o.signal as string)),
+    intensity: o.intensity === undefined ? null : from("intensity", () => oneOf(["watttime", "static"] as const, "--intensity")(o.intensity as string)),
     cache: o.cache !== false,
-    stamp: oneOf(stamps, "--stamp")(o.stamp as string),
-    budget: o.budget === undefined ? null : parseBudget(o.budget as string),
+    stamp: from("stamp", () => oneOf(stamps, "--stamp")(o.stamp as string)),
+    budget: o.budget === undefined ? null : from("budget", () => parseBudget(o.budget as string)),
     quiet: o.quiet === true,
     verbose: o.verbose === true,
     ledgerDir: (o.ledger as string | undefined) ?? null,

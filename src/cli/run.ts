@@ -117,8 +117,9 @@ interface Gathered extends Omit<Collected<BatchIntensity>, "records" | "failedPr
 /** `redactor` knows the environment's secrets; the providers add the tokens they obtain. */
 export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
-  const opts = parseCli(deps.argv, deps.now);
+  const opts = parseCli(deps.argv, deps.now, { env: deps.env, cwd: deps.cwd });
   const setup = loadSetup(opts, deps.cwd);
+  if (opts.dryRun) return dryRunOf(deps, redactor, opts, setup);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
   const opened: { stores: Stores | null } = { stores: null };
@@ -127,6 +128,15 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   } finally {
     opened.stores?.close();
   }
+}
+
+/** --dry-run: the same checks as a run, then the plan; the module loads only when asked for. */
+async function dryRunOf(deps: RunDeps, redactor: Redactor, opts: CliOptions, setup: Setup): Promise<number> {
+  const intensity = chooseIntensity(opts, deps.env);
+  const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: false, redactor });
+  const { dryRun } = await import("./dry-run.js");
+  return dryRun(deps, { opts, setup, providers, intensity, log, http: httpPolicy(deps.env), redactor });
 }
 
 async function runStages(

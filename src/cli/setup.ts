@@ -57,7 +57,7 @@ function readPackageJson(name: string): unknown {
  * and where each type is offered (with the user's overrides and additions). Runs before anything is created; any problem is a UsageError.
  */
 export function loadSetup(opts: CliOptions, cwd: string): Setup {
-  const config: UserConfig = opts.configFile ? readJsonFile(resolve(cwd, opts.configFile), UserConfig, "config file") : {};
+  const config: UserConfig = opts.userConfig ?? (opts.configFile ? readJsonFile(resolve(cwd, opts.configFile), UserConfig, "config file") : {});
   const where = opts.configFile ? ` (with overrides from ${opts.configFile})` : "";
   const built = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
   const catalog = { ...built, embodied: embodiedWith(built.embodied, config.embodied, `config file ${opts.configFile}`) };

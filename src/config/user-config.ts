@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CatalogOverride } from "./catalog.js";
 import { RegionsOverride } from "./regions.js";
 import { utilizationPresets } from "../calc/utilization.js";
+import { OptionSettings } from "./option-settings.js";
 
 const presetNames = Object.keys(utilizationPresets) as [keyof typeof utilizationPresets, ...(keyof typeof utilizationPresets)[]];
 
@@ -21,12 +22,14 @@ const UtilizationRuleConfig = z
 export type UtilizationRuleConfig = z.infer<typeof UtilizationRuleConfig>;
 
 /**
- * The user's `--config FILE` (JSON). Strict everywhere, so a typo is an error that names the key
+ * The user's config file (JSON): `--config FILE`, or the one found by src/cli/config-discovery.ts. Strict everywhere, so a typo is an error that names the key
  * rather than a setting silently ignored. Secrets never live here: they come from the environment.
  */
 export const UserConfig = z
   .object({
     $schema: z.string().optional(),
+    /** Defaults for the command-line options (flag > CARBON_TRACK_* > these > built-in defaults). */
+    options: OptionSettings.optional(),
     aws: z
       .object({
         /** Shared-config profile; AWS_PROFILE does the same. */

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { readRegularFile } from "../io/regular-file.js";
+import { didYouMean } from "../text/did-you-mean.js";
 import { lostKey, tooDeepAt } from "./json-scan.js";
+import { keysAt } from "./schema-keys.js";
 
 /**
  * A config file holds settings and overrides, not data: the shipped catalog and regions files, the largest, are
@@ -15,14 +17,22 @@ const MAX_JSON_DEPTH = 64;
 export const byProvider = <T extends z.ZodTypeAny>(entry: T) =>
   z.object({ aws: z.record(z.string(), entry).default({}), azure: z.record(z.string(), entry).default({}), gcp: z.record(z.string(), entry).default({}) }).strict();
 
-/** The first problem of a failed parse, as "key.path: message" — one line a person can act on. */
-export function firstIssue(error: z.ZodError): string {
+/**
+ * The first problem of a failed parse, as "key.path: message" — one line a person can act on. Given the schema,
+ * an unknown key close to a known one is answered with the known one.
+ */
+export function firstIssue(error: z.ZodError, schema?: z.ZodTypeAny): string {
   const issue = error.issues[0];
   if (!issue) return "invalid";
   const path = issue.path.length ? issue.path.join(".") : "(top level)";
   // zod lists every unknown key in its message: an object of 50,000 of them would make one enormous line.
   if (issue.code === "unrecognized_keys" && issue.keys.length > 3) {
     return `${path}: Unrecognized keys in object: ${issue.keys.slice(0, 3).map((k) => `'${k}'`).join(", ")} and ${issue.keys.length - 3} more`;
+  }
+  if (issue.code === "unrecognized_keys" && schema) {
+    const known = keysAt(schema, issue.path);
+    const hints = issue.keys.map((k) => [k, didYouMean(k, known)] as const).filter(([, near]) => near !== null);
+    if (hints.length > 0) return `${path}: ${issue.message}: did you mean ${hints.map(([k, near]) => `"${near}" for "${k}"`).join(", ")}?`;
   }
   return `${path}: ${issue.message}`;
 }
@@ -68,7 +78,7 @@ export function parseJsonText<T extends z.ZodTypeAny>(text: string, path: string
   if (lost?.repeated) throw new UsageError(`${what} ${path}: key "${lost.key}" appears twice in ${lost.where}`);
   if (lost) throw new UsageError(`${what} ${path}: key "${lost.key}" in ${lost.where} is not a name carbon-track reads: remove it`);
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${what} ${path}: ${firstIssue(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(`${what} ${path}: ${firstIssue(parsed.error, schema)}`);
   return parsed.data;
 }
 

@@ -49,4 +49,16 @@ export interface UsageSource {
   /** One line telling a person how to configure the provider. */
   readonly howToConfigure: string;
   fetch(ctx: SourceContext): Promise<SourceResult>;
+  /**
+   * What `fetch` would send, for --dry-run: no billable request. A source that can ask for an estimate for free
+   * (BigQuery's dry run) does, and counts it in `requests`.
+   */
+  plan?(ctx: SourceContext): Promise<SourcePlan>;
+}
+
+export interface SourcePlan {
+  /** One line per query the run would send: what it asks, and how many requests it takes. */
+  queries: string[];
+  /** Requests made while planning, by endpoint (never a billable one). */
+  requests: Record<string, number>;
 }

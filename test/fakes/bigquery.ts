@@ -192,6 +192,10 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         const injected = takeError("query");
         if (injected?.status === 0) return hang(req);
         if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+        // A dry run (--dry-run's estimate) starts no job and bills nothing: it says what the query would scan.
+        if (body.dryRun === true) {
+          return send(res, 200, { kind: "bigquery#queryResponse", jobComplete: true, totalBytesProcessed: opts.fixture.totalBytesProcessed, cacheHit: false });
+        }
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
         jobRows.set(jobId, opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);

@@ -14,9 +14,9 @@ export interface CliResult {
  * Runs the built CLI as a user would: a child process with exactly the environment given
  * (plus PATH and the no-metadata guards), so no developer credential leaks into a test.
  */
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; bin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, [opts.bin ?? binPath, ...args], {
       cwd: opts.cwd ?? repoRoot,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

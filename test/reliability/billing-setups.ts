@@ -24,6 +24,8 @@ export interface BillingSetup {
   dataCall: FaultRule["match"];
   env(endpoint: string): Record<string, string>;
   args: string[];
+  /** Requests the fake has answered so far that reach billing data (not token exchanges). */
+  dataRequests(): { count: number; dryRuns: number };
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function awsSetup(): Promise<BillingSetup> {
     dataCall: ({ headers }) => String(headers["x-amz-target"] ?? "").endsWith(".GetCostAndUsage"),
     env: (endpoint) => awsTestEnv(endpoint),
     args: [],
+    dataRequests: () => ({ count: fake.requests.length, dryRuns: 0 }),
     close: () => fake.close(),
   };
 }
@@ -78,6 +81,7 @@ export async function azureSetup(): Promise<BillingSetup> {
       CARBON_TRACK_AZURE_ENDPOINT: endpoint,
     }),
     args: ["--config", config],
+    dataRequests: () => ({ count: fake.requests.length, dryRuns: 0 }),
     close: () => fake.close(),
   };
 }
@@ -91,6 +95,10 @@ export async function gcpSetup(): Promise<BillingSetup> {
     dataCall: ({ method, path }) => method === "POST" && /\/queries(\?|$)/.test(path),
     env: (endpoint) => gcpTestEnv(endpoint),
     args: ["--gcp-table", exportTable],
+    dataRequests: () => {
+      const queries = fake.calls.filter((c) => c.path !== "/token");
+      return { count: queries.length, dryRuns: queries.filter((c) => c.body?.dryRun === true).length };
+    },
     close: () => fake.close(),
   };
 }

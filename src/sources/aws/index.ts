@@ -33,4 +33,8 @@ export const awsSource: UsageSource = {
     const { fetchAwsUsage } = await import("./fetch.js");
     return fetchAwsUsage(ctx);
   },
+  async plan(ctx) {
+    const { planAws } = await import("./plan.js");
+    return planAws(ctx);
+  },
 };

@@ -10,4 +10,8 @@ export const azureSource: UsageSource = {
     const { fetchAzureUsage } = await import("./fetch.js");
     return fetchAzureUsage(ctx);
   },
+  async plan(ctx) {
+    const { planAzure } = await import("./plan.js");
+    return planAzure(ctx);
+  },
 };

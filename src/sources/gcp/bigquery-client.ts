@@ -139,11 +139,36 @@ export async function runQuery(client: BigQuery, request: QueryRequest, http: Ht
   }
 }
 
-async function walkPages(client: BigQuery, request: QueryRequest, attempts: CallAttempts, requests: Record<string, number>): Promise<QueryRun> {
-  const deadline = Date.now() + QUERY_DEADLINE_MS;
-  const rows: unknown[] = [];
-  const run: QueryRun = { rows, jobId: undefined, bytesProcessed: undefined, bytesBilled: undefined, cacheHit: false, requests };
-  const body = {
+/**
+ * The query as a dry run (jobs.query with dryRun): BigQuery checks it and says how many bytes it would scan,
+ * runs nothing and bills nothing. One request, bounded and repeated like the run's own.
+ */
+export async function dryRunQuery(
+  client: BigQuery,
+  request: QueryRequest,
+  http: HttpPolicy,
+  signal: AbortSignal,
+): Promise<{ bytesProcessed: number | undefined; requests: Record<string, number> }> {
+  const requests: Record<string, number> = {};
+  const attempts = new CallAttempts({ http, signal, isTransient: isTransientBigQueryError, owns: (path) => methodOf(path) !== "other" });
+  try {
+    const body = { ...queryBody(request), dryRun: true };
+    const answer = await attempts.run(async () => {
+      requests["jobs.query (dry run)"] = (requests["jobs.query (dry run)"] ?? 0) + 1;
+      return call(client, { method: "POST", uri: "/queries", json: body });
+    });
+    const checkedAnswer = checkAnswer(QueryResponse, answer);
+    if (!checkedAnswer.ok) throw new ProviderError("gcp", `BigQuery answered the dry run with HTTP 200 and a body that is not a query result (${checkedAnswer.why})`);
+    const bytes = checkedAnswer.data.totalBytesProcessed;
+    return { bytesProcessed: bytes === undefined ? undefined : Number(bytes), requests };
+  } finally {
+    attempts.close();
+  }
+}
+
+/** The jobs.query body the run and the dry run send alike. */
+function queryBody(request: QueryRequest) {
+  return {
     query: request.sql,
     useLegacySql: false,
     parameterMode: "NAMED",
@@ -153,6 +178,13 @@ async function walkPages(client: BigQuery, request: QueryRequest, attempts: Call
     formatOptions: { useInt64Timestamp: true },
     requestId: randomUUID(),
   };
+}
+
+async function walkPages(client: BigQuery, request: QueryRequest, attempts: CallAttempts, requests: Record<string, number>): Promise<QueryRun> {
+  const deadline = Date.now() + QUERY_DEADLINE_MS;
+  const rows: unknown[] = [];
+  const run: QueryRun = { rows, jobId: undefined, bytesProcessed: undefined, bytesBilled: undefined, cacheHit: false, requests };
+  const body = queryBody(request);
   let page = await attempts.run(async () => checked(await call(client, { method: "POST", uri: "/queries", json: body }), "jobs.query"));
   for (;;) {
     const { jobComplete, jobReference, totalBytesProcessed, totalBytesBilled, cacheHit } = page;

@@ -9,4 +9,8 @@ export const gcpSource: UsageSource = {
     const { fetchGcpUsage } = await import("./fetch.js");
     return fetchGcpUsage(ctx);
   },
+  async plan(ctx) {
+    const { planGcp } = await import("./plan.js");
+    return planGcp(ctx);
+  },
 };

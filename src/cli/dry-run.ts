@@ -1,0 +1,58 @@
+import { defaultCacheDir } from "../intensity/cache.js";
+import type { Logger } from "../log.js";
+import type { HttpPolicy } from "../net/http-policy.js";
+import type { ProviderId } from "../schema.js";
+import { sources } from "../sources/registry.js";
+import type { Redactor } from "../text/redact.js";
+import { sanitizeLine } from "../text/sanitize.js";
+import type { IntensityChoice } from "./intensity-choice.js";
+import type { CliOptions } from "./options.js";
+import type { RunDeps } from "./run.js";
+import type { Setup } from "./setup.js";
+
+export interface DryRunInputs {
+  opts: CliOptions;
+  setup: Setup;
+  providers: ProviderId[] | null;
+  intensity: IntensityChoice;
+  log: Logger;
+  http: HttpPolicy;
+  redactor: Redactor;
+}
+
+/**
+ * --dry-run: what the run would read, query and use, on stdout; nothing is created and no billable request is
+ * sent. Everything was validated as for a run (a bad option is still exit 2). Text from the config or the
+ * environment is redacted and sanitized before it reaches a terminal.
+ */
+export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<number> {
+  const { opts, setup, providers, intensity, redactor } = inputs;
+  const lines: string[] = [];
+  const { window } = opts;
+  lines.push(`window: ${window.since} to ${window.until} (${window.days} ${window.days === 1 ? "day" : "days"}, UTC, ${window.granularity})`);
+  if (opts.configFile) lines.push(`config: ${opts.configFile}`);
+  if (opts.demo) lines.push("source: the embedded demo data (no request)");
+  else if (opts.inputFile) lines.push(`source: ${opts.inputFile} (read, no request)`);
+  const requests: Record<string, Record<string, number>> = {};
+  for (const id of providers ?? []) {
+    lines.push(`${id}:`);
+    const source = sources[id];
+    if (!source.plan) {
+      lines.push("  (this source does not describe its queries)");
+      continue;
+    }
+    const ctx = { window, env: deps.env, config: setup.config, catalog: setup.catalog, log: inputs.log, signal: deps.interrupt, http: inputs.http, redactor };
+    const plan = await source.plan(ctx);
+    for (const q of plan.queries) lines.push(`  ${q}`);
+    requests[id] = plan.requests;
+  }
+  lines.push(`signal: ${opts.signal}, intensity from ${intensity.label === "watttime" ? "WattTime (one set of requests per grid region the usage names)" : "the static annual figures (no request)"}`);
+  if (intensity.label === "watttime") lines.push(`  cache: ${opts.cache ? defaultCacheDir(deps.env, process.platform) : "off (--no-cache)"}`);
+  lines.push(`utilization: ${opts.utilizationFile ? `measured, from ${opts.utilizationFile}` : `${opts.gpuUtilization}`}${setup.utilizationRules.length ? ` (${setup.utilizationRules.length} config rules first)` : ""}`);
+  lines.push(`embodied: ${opts.embodied ? "included" : "left out (--no-embodied)"}`);
+  lines.push(`output: ${opts.format}${opts.format === "csv" || opts.format === "json" ? " on stdout" : ` files in ${opts.outDir}`}${opts.ledgerDir ? `, ledger ${opts.ledgerDir}` : ""}`);
+  const sent = Object.entries(requests).flatMap(([id, r]) => Object.entries(r).map(([k, n]) => `${id} ${k}: ${n}`));
+  lines.push(`requests sent to plan: ${sent.length ? sent.join(", ") : "none"}; nothing was created`);
+  deps.stdout.write(`${lines.map((l) => sanitizeLine(redactor.redact(l))).join("\n")}\n`);
+  return 0;
+}
