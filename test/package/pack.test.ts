@@ -20,8 +20,9 @@ describe("the packed package", () => {
   });
 
   it("installs without a build step or devDependency; DuckDB is optional; engines are the tested Node lines", () => {
-    expect(Object.keys(pkg.scripts)).not.toContain("prepare");
-    expect(Object.keys(pkg.scripts)).not.toContain("postinstall");
+    // `prepare` builds a checkout (`npm ci`) and runs before `npm pack`; npm never runs it when installing a tarball.
+    // What would run at a user's install is refused.
+    for (const hook of ["preinstall", "install", "postinstall"]) expect(Object.keys(pkg.scripts)).not.toContain(hook);
     expect(pkg.optionalDependencies).toHaveProperty("@duckdb/node-api");
     expect(pkg.dependencies).not.toHaveProperty("@duckdb/node-api");
     for (const dev of Object.keys(pkg.devDependencies)) expect(pkg.dependencies).not.toHaveProperty(dev);
