@@ -69,3 +69,31 @@ export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): 
   for (const r of records) scan.add(r);
   return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
 }
+
+/**
+ * Reads --export files: the embedded engine (loaded here, lazily) filters and aggregates them, and only the
+ * aggregated rows are held. An explicit window is pushed into the engine's SQL; without one, the data's span.
+ */
+export async function readExportUsage(paths: string[], opts: CliOptions, log: Logger, scan: UsageScan): Promise<LocalUsage> {
+  const window = opts.windowExplicit
+    ? { from: `${opts.window.since}T00:00:00Z`, to: `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z` }
+    : null;
+  const { readExports } = await import("../sources/exports/read.js");
+  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity });
+  for (const n of got.notes) log.verbose(n);
+  let minStart = "";
+  let maxStart = "";
+  for (const r of got.records) {
+    if (minStart === "" || r.periodStart < minStart) minStart = r.periodStart;
+    if (r.periodStart > maxStart) maxStart = r.periodStart;
+    scan.add(r);
+  }
+  const records = got.records;
+  return {
+    rows: () => records,
+    window: opts.windowExplicit || records.length === 0 ? opts.window : dataWindow(minStart, maxStart, opts),
+    warnings: got.warnings,
+    providers: [...new Set(records.map((r) => r.provider))].sort(),
+    scan,
+  };
+}

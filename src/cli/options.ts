@@ -4,6 +4,7 @@ import { providerIds, type IntensitySignal, type ProviderId } from "../schema.js
 import { utilizationPresets } from "../calc/utilization.js";
 import { lookUp } from "../text/name-table.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
+import { exportFormats, type ExportFormat } from "../sources/exports/detect.js";
 
 export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
@@ -25,6 +26,9 @@ export interface CliOptions {
   format: Format;
   demo: boolean;
   inputFile: string | null;
+  /** --export PATH, repeatable: billing export files (FOCUS, CUR 2.0) read by the embedded engine. */
+  exportPaths: string[];
+  exportFormat: ExportFormat | null;
   gcpTable: string | null;
   configFile: string | null;
   gpuUtilization: number;
@@ -98,6 +102,8 @@ function buildProgram(): Command {
     .addOption(new Option("--granularity <g>").default("daily"))
     .option("--demo")
     .option("--input <file>")
+    .option("--export <path>", "", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--export-format <f>")
     .option("--gcp-table <name>")
     .option("--config <file>")
     .option("--gpu-util <u>")
@@ -138,6 +144,10 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
   const granularity = oneOf(["daily", "hourly"] as const, "--granularity")(o.granularity as string);
   const window = { ...resolveWindow({ days, since: o.since as string | undefined, until: o.until as string | undefined, now }), granularity };
   if (o.demo && o.input) throw new UsageError(`--demo and --input both choose the data: use one`);
+  const exportPaths = o.export as unknown as string[];
+  if (exportPaths.length > 0 && (o.demo || o.input)) throw new UsageError(`--export and ${o.demo ? "--demo" : "--input"} both choose the data: use one`);
+  if (exportPaths.some((p) => p.trim() === "")) throw new UsageError(`--export is empty: give a file, a directory or a glob`);
+  if (o.exportFormat !== undefined && exportPaths.length === 0) throw new UsageError(`--export-format needs --export`);
   const providers = o.providers === undefined ? null : parseProviders(o.providers as string);
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
   const outDir = o.out as string;
@@ -150,6 +160,8 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     format: oneOf(formats, "--format")(o.format as string),
     demo: o.demo === true,
     inputFile: (o.input as string | undefined) ?? null,
+    exportPaths,
+    exportFormat: o.exportFormat === undefined ? null : oneOf(exportFormats, "--export-format")(o.exportFormat as string),
     gcpTable: (o.gcpTable as string | undefined) ?? null,
     configFile: (o.config as string | undefined) ?? null,
     gpuUtilization: o.gpuUtil === undefined ? utilizationPresets.default : parseGpuUtil(o.gpuUtil as string),
