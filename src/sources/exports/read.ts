@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { lit, openEngine, type Engine } from "../../engine/duckdb.js";
 import type { UsageRecord } from "../../schema.js";
@@ -23,10 +25,15 @@ export interface ExportUsage {
 }
 
 /**
- * The engine's memory is bounded: an aggregation over a file of any size stays well under 1 GB (it spills to a
- * temporary file beside nothing, rather than grow), and row order is not kept, which the aggregation never needs.
+ * The engine's memory is bounded: an aggregation over a file of any size stays well under 1 GB (past the limit it
+ * spills to the system's temporary folder, never to the working directory), and row order is not kept, which the
+ * aggregation never needs.
  */
-const engineSettings = ["SET memory_limit = '512MB'", "SET preserve_insertion_order = false"];
+const engineSettings = (): string[] => [
+  "SET memory_limit = '512MB'",
+  "SET preserve_insertion_order = false",
+  `SET temp_directory = ${lit(join(tmpdir(), `carbon-track-export-${process.pid}`))}`,
+];
 
 const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split("\n")[0]!;
 
@@ -63,7 +70,7 @@ const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 export async function readExports(req: ExportRequest): Promise<ExportUsage> {
   const engine = await openEngine();
   try {
-    for (const s of engineSettings) await engine.run(s);
+    for (const s of engineSettings()) await engine.run(s);
     const files = await exportFiles(req.paths, engine);
     const from = relation(files);
     const count = files.parquet.length + files.csv.length;
