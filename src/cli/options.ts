@@ -147,6 +147,8 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
   const exportPaths = o.export as unknown as string[];
   if (exportPaths.length > 0 && (o.demo || o.input)) throw new UsageError(`--export and ${o.demo ? "--demo" : "--input"} both choose the data: use one`);
   if (exportPaths.some((p) => p.trim() === "")) throw new UsageError(`--export is empty: give a file, a directory or a glob`);
+  // Export rows and API rows would count the same hours twice: an export run reads the exports alone.
+  if (exportPaths.length > 0 && o.providers !== undefined) throw new UsageError(`--export reads the exports alone: run --providers separately`);
   if (o.exportFormat !== undefined && exportPaths.length === 0) throw new UsageError(`--export-format needs --export`);
   const providers = o.providers === undefined ? null : parseProviders(o.providers as string);
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);

@@ -28,6 +28,7 @@ const cases: BadInputCase[] = [
   { name: "an unknown --export-format", args: ["--export", "$DIR/f.csv", "--export-format", "cur"], files: { "f.csv": focus }, message: /--export-format "cur" is not one of focus, cur2/ },
   { name: "--export-format alone", args: ["--export-format", "focus", "--demo"], message: /--export-format needs --export/ },
   { name: "--export with --input", args: ["--export", "$DIR/f.csv", "--input", "$DIR/f.csv"], files: { "f.csv": focus }, message: /--export and --input both choose the data/ },
+  { name: "--export with --providers", args: ["--export", "$DIR/f.csv", "--providers", "aws"], files: { "f.csv": focus }, message: /--export reads the exports alone/ },
   { name: "an empty --export", args: ["--export", ""], message: /--export is empty/ },
 ];
 
