@@ -9,12 +9,44 @@ import type { Detected } from "./detect.js";
  * type × UTC day (or hour), with the counts the guards report.
  */
 
-/** Values that reach the SQL: a validated window only (ISO instants built from checked dates). */
+/**
+ * What differs between the engines, each difference named once (EXPORTS.md §5): DuckDB embedded for files, Trino
+ * (Athena) in place. Everything else in the query is SQL both accept.
+ */
+export interface Dialect {
+  /** A regular-expression test: DuckDB `regexp_matches`, Trino `regexp_like`. */
+  matches(text: string, pattern: string): string;
+  /** A JSON member as text, null when the cell is not JSON: DuckDB `json_extract_string`, Trino `json_extract_scalar`. */
+  jsonText(json: string, key: string): string;
+  /** The type a time column is cast to: DuckDB `TIMESTAMPTZ`, Trino `timestamp`. */
+  instantType: string;
+  /** An array's items joined by commas: DuckDB `array_to_string`, Trino `array_join`. */
+  joined(array: string): string;
+}
+
+export const duckdbDialect: Dialect = {
+  matches: (t, p) => `regexp_matches(${t}, ${p})`,
+  jsonText: (j, k) => `TRY(json_extract_string(${j}, '$.${k}'))`,
+  instantType: "TIMESTAMPTZ",
+  joined: (a) => `array_to_string(${a}, ',')`,
+};
+
+export const trinoDialect: Dialect = {
+  matches: (t, p) => `regexp_like(${t}, ${p})`,
+  jsonText: (j, k) => `TRY(json_extract_scalar(${j}, '$.${k}'))`,
+  instantType: "timestamp",
+  joined: (a) => `array_join(${a}, ',')`,
+};
+
 export interface ExportQuery {
-  /** The relation holding the line items, e.g. `read_parquet([...])`. */
-  from: string;
+  /** The body of the `source` relation, e.g. `SELECT * FROM read_parquet([...])`. */
+  source: string;
   detected: Detected;
-  /** Inclusive start and exclusive end, `YYYY-MM-DDTHH:MM:SSZ`, or null to read the data's whole span. */
+  dialect: Dialect;
+  /**
+   * The window's inclusive start and exclusive end as SQL expressions (a checked literal for DuckDB, a `?` bound by
+   * ExecutionParameters for Athena), or null to read the data's whole span.
+   */
   window: { from: string; to: string } | null;
   granularity: "daily" | "hourly";
 }
@@ -27,11 +59,10 @@ function column(d: Detected, name: string): string {
 
 const text = (d: Detected, name: string): string => `NULLIF(TRIM(CAST(${column(d, name)} AS VARCHAR)), '')`;
 const number = (d: Detected, name: string): string => `TRY_CAST(${column(d, name)} AS DOUBLE)`;
-const instant = (d: Detected, name: string): string => `TRY_CAST(${column(d, name)} AS TIMESTAMPTZ)`;
+const instant = (q: ExportQuery, name: string): string => `TRY_CAST(${column(q.detected, name)} AS ${q.dialect.instantType})`;
 
 /** A JSON member, or null when the cell is absent or not JSON (sample files hold odd text). */
-const jsonMember = (d: Detected, name: string, key: string): string =>
-  `NULLIF(TRY(json_extract_string(${text(d, name)}, '$.${key}')), '')`;
+const jsonMember = (q: ExportQuery, name: string, key: string): string => `NULLIF(${q.dialect.jsonText(text(q.detected, name), key)}, '')`;
 
 /** The type after the last `:` of a usage type or SKU meter (`USE1-SpotUsage:g5.4xlarge`). */
 const afterColon = (expr: string): string => `NULLIF(regexp_extract(${expr}, ':([^:]+)$', 1), '')`;
@@ -39,17 +70,18 @@ const afterColon = (expr: string): string => `NULLIF(regexp_extract(${expr}, ':(
 /** GPU families: AWS p, g, gr6, inf, trn, dl (SageMaker with `ml.`), Azure N-series, GCP GPU SKUs. */
 export const gpuTypePattern = String.raw`^((ml\.)?(p[0-9]|g[0-9]|gr6|inf[0-9]|trn[0-9]|dl[0-9])[a-z0-9-]*\.[a-z0-9]+|Standard_N[A-Za-z0-9_]+|gcp-gpu:.+)$`;
 
-function focusUsage(d: Detected): string {
+function focusUsage(q: ExportQuery): string {
+  const d = q.detected;
   const unit = `LOWER(${text(d, "ConsumedUnit")})`;
   const provider = `LOWER(COALESCE(${text(d, "ProviderName")}, ''))`;
   // Instance type, first hit wins (EXPORTS.md §4): the meter or usage type, the price details, Azure's SKU
   // details, AWS's description, GCP's GPU SKU description (per GPU, mapped to the catalog's type afterwards).
   const type = `COALESCE(
       ${afterColon(`COALESCE(${text(d, "SkuMeter")}, ${text(d, "x_UsageType")})`)},
-      ${jsonMember(d, "SkuPriceDetails", "InstanceType")},
-      ${jsonMember(d, "x_SkuDetails", "ServiceType")},
+      ${jsonMember(q, "SkuPriceDetails", "InstanceType")},
+      ${jsonMember(q, "x_SkuDetails", "ServiceType")},
       NULLIF(regexp_extract(${text(d, "ChargeDescription")}, ' ((ml\\.)?[a-z][a-z0-9-]*\\.[0-9a-z]+) Instance Hour', 1), ''),
-      CASE WHEN regexp_matches(COALESCE(${text(d, "ChargeDescription")}, ''), '(?i)nvidia .+ gpu')
+      CASE WHEN ${q.dialect.matches(`COALESCE(${text(d, "ChargeDescription")}, '')`, "'(?i)nvidia .+ gpu'")}
         THEN 'gcp-gpu:' || UPPER(regexp_extract(${text(d, "ChargeDescription")}, '(?i)nvidia (?:tesla )?(\\S+)', 1)) END)`;
   return `
   SELECT
@@ -61,8 +93,8 @@ function focusUsage(d: Detected): string {
     ${type} AS instance_type,
     CASE WHEN ${unit} IN ('hours', 'hour', 'hrs', 'hr', 'h') THEN ${number(d, "ConsumedQuantity")}
          WHEN ${unit} IN ('seconds', 'second', 's', 'secs') THEN ${number(d, "ConsumedQuantity")} / 3600 END AS hours,
-    ${instant(d, "ChargePeriodStart")} AS usage_start,
-    ${instant(d, "ChargePeriodEnd")} AS usage_end,
+    ${instant(q, "ChargePeriodStart")} AS usage_start,
+    ${instant(q, "ChargePeriodEnd")} AS usage_end,
     ${text(d, "ResourceId")} AS resource,
     CASE ${text(d, "PricingCategory")} WHEN 'Dynamic' THEN 'spot' WHEN 'Committed' THEN 'committed' WHEN 'Standard' THEN 'on-demand'
          ELSE 'other' END AS purchase,
@@ -75,7 +107,8 @@ function focusUsage(d: Detected): string {
     AND COALESCE(${text(d, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines'`;
 }
 
-function curUsage(d: Detected): string {
+function curUsage(q: ExportQuery): string {
+  const d = q.detected;
   const usageType = text(d, "line_item_usage_type");
   const product = text(d, "line_item_product_code");
   const lineType = text(d, "line_item_line_item_type");
@@ -86,8 +119,8 @@ function curUsage(d: Detected): string {
     COALESCE(${text(d, "product_region_code")}, 'unknown') AS region,
     COALESCE(${text(d, "product_instance_type")}, ${afterColon(usageType)}) AS instance_type,
     ${number(d, "line_item_usage_amount")} AS hours,
-    ${instant(d, "line_item_usage_start_date")} AS usage_start,
-    ${instant(d, "line_item_usage_end_date")} AS usage_end,
+    ${instant(q, "line_item_usage_start_date")} AS usage_start,
+    ${instant(q, "line_item_usage_end_date")} AS usage_end,
     ${text(d, "line_item_resource_id")} AS resource,
     CASE WHEN ${usageType} LIKE '%SpotUsage%' THEN 'spot'
          WHEN ${lineType} = 'DiscountedUsage' THEN 'reserved'
@@ -98,49 +131,49 @@ function curUsage(d: Detected): string {
   WHERE ${lineType} IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
     AND ${product} IN ('AmazonEC2', 'AmazonSageMaker')
     AND (${product} = 'AmazonSageMaker' OR starts_with(COALESCE(${text(d, "line_item_operation")}, 'RunInstances'), 'RunInstances'))
-    AND (${product} = 'AmazonSageMaker' OR regexp_matches(${usageType}, '(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)'))
-    AND NOT regexp_matches(${usageType}, '(UnusedBox|HeavyUsage|DataXfer)')
+    AND (${product} = 'AmazonSageMaker' OR ${q.dialect.matches(usageType, "'(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)'")})
+    AND NOT ${q.dialect.matches(usageType, "'(UnusedBox|HeavyUsage|DataXfer)'")}
     AND ${text(d, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')`;
 }
 
-/** The whole query over `source` (a CTE the caller defines as the relation to read). */
+/** The whole query; the result's columns are the same in both dialects, times as text (`2026-10-01 00:00:00…`). */
 export function gpuHoursSql(q: ExportQuery): string {
-  const usage = q.detected.format === "cur2" ? curUsage(q.detected) : focusUsage(q.detected);
-  const window = q.window ? `AND usage_start >= TIMESTAMPTZ '${q.window.from}' AND usage_start < TIMESTAMPTZ '${q.window.to}'` : "";
+  const usage = q.detected.format === "cur2" ? curUsage(q) : focusUsage(q);
+  const window = q.window ? `AND usage_start >= ${q.window.from} AND usage_start < ${q.window.to}` : "";
   const grain = q.granularity === "hourly" ? "hour" : "day";
   return `
-WITH source AS (SELECT * FROM ${q.from}),
+WITH source AS (${q.source}),
 usage AS (${usage}),
 gpu AS (
   SELECT * FROM usage
   WHERE provider IS NOT NULL AND instance_type IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL
-    AND regexp_matches(instance_type, '${gpuTypePattern}') ${window}
+    AND ${q.dialect.matches("instance_type", `'${gpuTypePattern}'`)} ${window}
 ),
 per_resource_hour AS (
   SELECT provider, account, region, instance_type, resource, usage_start,
     MAX(usage_end) AS usage_end, SUM(hours) AS hours,
     COUNT(*) FILTER (WHERE hours < 0) AS negative_rows,
     COUNT(*) FILTER (WHERE correction) AS corrections,
-    list(DISTINCT purchase ORDER BY purchase) AS purchases,
+    array_agg(purchase) AS purchases,
     COUNT(*) AS line_items
   FROM gpu
-  GROUP BY ALL
+  GROUP BY 1, 2, 3, 4, 5, 6
 ),
 capped AS (
   SELECT *,
     CASE WHEN resource IS NOT NULL AND NOT starts_with(instance_type, 'gcp-gpu:') AND hours > 1
-          AND usage_end - usage_start <= INTERVAL 1 HOUR THEN 1 ELSE hours END AS kept
+          AND usage_end - usage_start <= INTERVAL '1' HOUR THEN 1 ELSE hours END AS kept
   FROM per_resource_hour
 )
 SELECT provider, account, region, instance_type,
-  strftime(date_trunc('${grain}', usage_start), '%Y-%m-%dT%H:%M:%SZ') AS period_start,
+  CAST(date_trunc('${grain}', usage_start) AS VARCHAR) AS period_start,
   SUM(kept) AS hours,
   SUM(hours - kept) AS clipped,
   SUM(negative_rows) AS negative_rows,
   SUM(corrections) AS corrections,
   SUM(line_items) AS line_items,
-  list_sort(list_distinct(flatten(list(purchases)))) AS purchases
+  ${q.dialect.joined("array_sort(array_distinct(flatten(array_agg(purchases))))")} AS purchases
 FROM capped
-GROUP BY ALL
-ORDER BY provider, account, region, instance_type, period_start`;
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5`;
 }
