@@ -1,4 +1,5 @@
 import type { Logger } from "../log.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
@@ -96,4 +97,26 @@ export async function readExportUsage(paths: string[], opts: CliOptions, log: Lo
     providers: [...new Set(records.map((r) => r.provider))].sort(),
     scan,
   };
+}
+
+/**
+ * Reads an Athena table in place (--athena-table): Athena aggregates, carbon-track receives the aggregated rows.
+ * The window is always pushed down (the default 30 days without one): a whole table would cost its whole size.
+ */
+export async function readAthenaUsage(opts: CliOptions, ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger }, scan: UsageScan) {
+  const athena = opts.athena!;
+  const { readAthena } = await import("../sources/exports/athena.js");
+  const got = await readAthena({
+    ...athena,
+    format: opts.exportFormat,
+    since: opts.window.since,
+    untilExclusive: formatDay(addDays(parseDay(opts.window.until, "--until"), 1)),
+    granularity: opts.window.granularity,
+    ...ctx,
+  });
+  for (const n of got.notes) ctx.log.verbose(n);
+  for (const r of got.records) scan.add(r);
+  const records = got.records;
+  const local: LocalUsage = { rows: () => records, window: opts.window, warnings: got.warnings, providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
+  return { local, requests: got.requests };
 }

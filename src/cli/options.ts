@@ -29,6 +29,8 @@ export interface CliOptions {
   /** --export PATH, repeatable: billing export files (FOCUS, CUR 2.0) read by the embedded engine. */
   exportPaths: string[];
   exportFormat: ExportFormat | null;
+  /** --athena-table DB.TABLE with its workgroup and result location: a CUR 2.0 or FOCUS table queried in place. */
+  athena: { table: string; workgroup: string | null; output: string | null } | null;
   gcpTable: string | null;
   configFile: string | null;
   gpuUtilization: number;
@@ -90,6 +92,21 @@ export function parseBudget(text: string): Budget {
   return { kg, perDay: m[2] !== undefined };
 }
 
+/** --athena-table and its two companions; the companions alone are refused. */
+function parseAthena(o: Record<string, string | boolean | undefined>): CliOptions["athena"] {
+  const table = o.athenaTable as string | undefined;
+  const workgroup = (o.athenaWorkgroup as string | undefined) ?? null;
+  const output = (o.athenaOutput as string | undefined) ?? null;
+  if (table === undefined) {
+    if (workgroup !== null || output !== null) throw new UsageError(`--athena-workgroup and --athena-output need --athena-table`);
+    return null;
+  }
+  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(table)) throw new UsageError(`--athena-table "${table}" is not database.table (letters, digits, _)`);
+  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new UsageError(`--athena-workgroup "${workgroup}" is not a workgroup name`);
+  if (output !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) throw new UsageError(`--athena-output "${output}" is not an s3://bucket/prefix/ location`);
+  return { table, workgroup, output };
+}
+
 function buildProgram(): Command {
   return new Command("carbon-track")
     .exitOverride()
@@ -104,6 +121,9 @@ function buildProgram(): Command {
     .option("--input <file>")
     .option("--export <path>", "", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--export-format <f>")
+    .option("--athena-table <name>")
+    .option("--athena-workgroup <name>")
+    .option("--athena-output <s3url>")
     .option("--gcp-table <name>")
     .option("--config <file>")
     .option("--gpu-util <u>")
@@ -149,7 +169,10 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
   if (exportPaths.some((p) => p.trim() === "")) throw new UsageError(`--export is empty: give a file, a directory or a glob`);
   // Export rows and API rows would count the same hours twice: an export run reads the exports alone.
   if (exportPaths.length > 0 && o.providers !== undefined) throw new UsageError(`--export reads the exports alone: run --providers separately`);
-  if (o.exportFormat !== undefined && exportPaths.length === 0) throw new UsageError(`--export-format needs --export`);
+  const athena = parseAthena(o);
+  if (athena && (exportPaths.length > 0 || o.demo || o.input)) throw new UsageError(`--athena-table and ${exportPaths.length > 0 ? "--export" : o.demo ? "--demo" : "--input"} both choose the data: use one`);
+  if (athena && o.providers !== undefined) throw new UsageError(`--athena-table reads the table alone: run --providers separately`);
+  if (o.exportFormat !== undefined && exportPaths.length === 0 && !athena) throw new UsageError(`--export-format needs --export or --athena-table`);
   const providers = o.providers === undefined ? null : parseProviders(o.providers as string);
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
   const outDir = o.out as string;
@@ -163,6 +186,7 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
     demo: o.demo === true,
     inputFile: (o.input as string | undefined) ?? null,
     exportPaths,
+    athena,
     exportFormat: o.exportFormat === undefined ? null : oneOf(exportFormats, "--export-format")(o.exportFormat as string),
     gcpTable: (o.gcpTable as string | undefined) ?? null,
     configFile: (o.config as string | undefined) ?? null,

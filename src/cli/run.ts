@@ -18,7 +18,7 @@ import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
-import { demoLocalUsage, readExportUsage, readInputUsage } from "./local-usage.js";
+import { demoLocalUsage, readAthenaUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
 import type { ReportData } from "../report/model.js";
@@ -138,7 +138,7 @@ async function runStages(
   opened: { stores: Stores | null },
 ): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
-  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0;
+  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || opts.athena !== null;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   const leftovers = deps.leftovers ?? new Leftovers();
@@ -177,7 +177,11 @@ async function runStages(
   };
 
   let gathered: Gathered;
-  if (local) {
+  if (opts.athena) {
+    const { local: usage, requests } = await readAthenaUsage(opts, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
+    const { rows, window, providers: seen, warnings } = usage;
+    gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
+  } else if (local) {
     const scan = usageScan(batchDeps);
     const usage = opts.demo
       ? demoLocalUsage(opts, log, scan)
