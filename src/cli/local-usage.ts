@@ -103,8 +103,12 @@ export async function readExportUsage(paths: string[], opts: CliOptions, log: Lo
  * Reads an Athena table in place (--athena-table): Athena aggregates, carbon-track receives the aggregated rows.
  * The window is always pushed down (the default 30 days without one): a whole table would cost its whole size.
  */
-export async function readAthenaUsage(opts: CliOptions, ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger }, scan: UsageScan) {
-  const athena = opts.athena!;
+export async function readAthenaUsage(
+  opts: CliOptions,
+  athena: NonNullable<CliOptions["athena"]>,
+  ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger },
+  scan: UsageScan,
+) {
   const { readAthena } = await import("../sources/exports/athena.js");
   const got = await readAthena({
     ...athena,

@@ -92,6 +92,14 @@ export function parseBudget(text: string): Budget {
   return { kg, perDay: m[2] !== undefined };
 }
 
+/** An Athena table with its workgroup and result location, checked wherever they were given (`from`). */
+export function checkAthena(table: string, workgroup: string | null, output: string | null, from: (key: string) => string): NonNullable<CliOptions["athena"]> {
+  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(table)) throw new UsageError(`${from("table")} "${table}" is not database.table (letters, digits, _)`);
+  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new UsageError(`${from("workgroup")} "${workgroup}" is not a workgroup name`);
+  if (output !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) throw new UsageError(`${from("output")} "${output}" is not an s3://bucket/prefix/ location`);
+  return { table, workgroup, output };
+}
+
 /** --athena-table and its two companions; the companions alone are refused. */
 function parseAthena(o: Record<string, string | boolean | undefined>): CliOptions["athena"] {
   const table = o.athenaTable as string | undefined;
@@ -101,10 +109,7 @@ function parseAthena(o: Record<string, string | boolean | undefined>): CliOption
     if (workgroup !== null || output !== null) throw new UsageError(`--athena-workgroup and --athena-output need --athena-table`);
     return null;
   }
-  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(table)) throw new UsageError(`--athena-table "${table}" is not database.table (letters, digits, _)`);
-  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new UsageError(`--athena-workgroup "${workgroup}" is not a workgroup name`);
-  if (output !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) throw new UsageError(`--athena-output "${output}" is not an s3://bucket/prefix/ location`);
-  return { table, workgroup, output };
+  return checkAthena(table, workgroup, output, (key) => `--athena-${key}`);
 }
 
 function buildProgram(): Command {

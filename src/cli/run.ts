@@ -138,7 +138,7 @@ async function runStages(
   opened: { stores: Stores | null },
 ): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
-  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || opts.athena !== null;
+  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || setup.athena !== null;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   const leftovers = deps.leftovers ?? new Leftovers();
@@ -177,8 +177,8 @@ async function runStages(
   };
 
   let gathered: Gathered;
-  if (opts.athena) {
-    const { local: usage, requests } = await readAthenaUsage(opts, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
+  if (setup.athena) {
+    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
   } else if (local) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -119,6 +119,16 @@ describe("--athena-table: CUR 2.0 in place, through @aws-sdk/client-athena", () 
     expect(res.code).toBe(1);
     expect(res.stdout).toBe("");
     expect(res.stderr).toMatch(/athena: query q-\d+ failed: .*missing/);
+  }, 120_000);
+
+  it("the config file's athena keys choose the table alone; Cost Explorer is not queried with the same credentials", async () => {
+    const config = join(dir, "athena-config.json");
+    writeFileSync(config, JSON.stringify({ athena: { table: "cur.cur2", workgroup: "from-config" } }));
+    const res = await athenaRun(["--config", config, "--since", "2026-10-01", "--until", "2026-10-03"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.got).toEqual(curTruth);
+    expect(fake.calls.filter((c) => c.operation === "StartQueryExecution").at(-1)!.body.WorkGroup).toBe("from-config");
+    expect(res.stderr).not.toMatch(/querying aws|aws requests/);
   }, 120_000);
 
   it("a table without the needed columns is exit 2, one line, nothing created", async () => {

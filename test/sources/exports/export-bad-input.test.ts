@@ -34,6 +34,12 @@ const cases: BadInputCase[] = [
   { name: "--athena-workgroup alone", args: ["--athena-workgroup", "primary", "--demo"], message: /need --athena-table/ },
   { name: "--athena-table with --export", args: ["--athena-table", "cur.t", "--export", "$DIR/f.csv"], files: { "f.csv": focus }, message: /--athena-table and --export both choose the data/ },
   { name: "--athena-table with --providers", args: ["--athena-table", "cur.t", "--providers", "aws"], message: /--athena-table reads the table alone/ },
+  {
+    name: "a config athena.table that is not db.table",
+    args: ["--config", "$DIR/c.json"],
+    files: { "c.json": JSON.stringify({ athena: { table: "cur" } }) },
+    message: /config athena\.table "cur" is not database\.table/,
+  },
   { name: "an empty --export", args: ["--export", ""], message: /--export is empty/ },
 ];
 
