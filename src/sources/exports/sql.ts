@@ -57,7 +57,7 @@ function column(d: Detected, name: string): string {
   return real === undefined ? "CAST(NULL AS VARCHAR)" : `"${real.replaceAll('"', '""')}"`;
 }
 
-const text = (d: Detected, name: string): string => `NULLIF(TRIM(CAST(${column(d, name)} AS VARCHAR)), '')`;
+const text = (d: Detected, name: string): string => `NULLIF(CAST(${column(d, name)} AS VARCHAR), '')`;
 const number = (d: Detected, name: string): string => `TRY_CAST(${column(d, name)} AS DOUBLE)`;
 const instant = (q: ExportQuery, name: string): string => `TRY_CAST(${column(q.detected, name)} AS ${q.dialect.instantType})`;
 
@@ -69,6 +69,12 @@ const afterColon = (expr: string): string => `NULLIF(regexp_extract(${expr}, ':(
 
 /** GPU families: AWS p, g, gr6, inf, trn, dl (SageMaker with `ml.`), Azure N-series, GCP GPU SKUs. */
 export const gpuTypePattern = String.raw`^((ml\.)?(p[0-9]|g[0-9]|gr6|inf[0-9]|trn[0-9]|dl[0-9])[a-z0-9-]*\.[a-z0-9]+|Standard_N[A-Za-z0-9_]+|gcp-gpu:.+)$`;
+
+/**
+ * GPU types only, tested on the type alone in an inner query: the other columns of a row are typed and cased only
+ * once it is known to be GPU time (one line item in twenty, or fewer, in a real export).
+ */
+const gpuOnly = (q: ExportQuery): string => `ct_type IS NOT NULL AND ${q.dialect.matches("ct_type", `'${gpuTypePattern}'`)}`;
 
 function focusUsage(q: ExportQuery): string {
   const d = q.detected;
@@ -90,7 +96,7 @@ function focusUsage(q: ExportQuery): string {
          WHEN ${provider} LIKE '%google%' THEN 'gcp' END AS provider,
     COALESCE(${text(d, "SubAccountId")}, ${text(d, "BillingAccountId")}, 'unknown') AS account,
     COALESCE(${text(d, "RegionId")}, 'unknown') AS region,
-    ${type} AS instance_type,
+    ct_type AS instance_type,
     CASE WHEN ${unit} IN ('hours', 'hour', 'hrs', 'hr', 'h') THEN ${number(d, "ConsumedQuantity")}
          WHEN ${unit} IN ('seconds', 'second', 's', 'secs') THEN ${number(d, "ConsumedQuantity")} / 3600 END AS hours,
     ${instant(q, "ChargePeriodStart")} AS usage_start,
@@ -99,12 +105,13 @@ function focusUsage(q: ExportQuery): string {
     CASE ${text(d, "PricingCategory")} WHEN 'Dynamic' THEN 'spot' WHEN 'Committed' THEN 'committed' WHEN 'Standard' THEN 'on-demand'
          ELSE 'other' END AS purchase,
     COALESCE(${text(d, "ChargeClass")} = 'Correction', false) AS correction
-  FROM source
-  WHERE ${text(d, "ChargeCategory")} = 'Usage'
-    AND COALESCE(${text(d, "CommitmentDiscountStatus")}, '') <> 'Unused'
-    AND COALESCE(${text(d, "CapacityReservationStatus")}, '') <> 'Unused'
-    AND COALESCE(${text(d, "ServiceCategory")}, 'Compute') IN ('Compute', 'AI and Machine Learning')
-    AND COALESCE(${text(d, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines'`;
+  FROM (SELECT *, ${type} AS ct_type FROM source
+    WHERE ${text(d, "ChargeCategory")} = 'Usage'
+      AND COALESCE(${text(d, "CommitmentDiscountStatus")}, '') <> 'Unused'
+      AND COALESCE(${text(d, "CapacityReservationStatus")}, '') <> 'Unused'
+      AND COALESCE(${text(d, "ServiceCategory")}, 'Compute') IN ('Compute', 'AI and Machine Learning')
+      AND COALESCE(${text(d, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines') typed
+  WHERE ${gpuOnly(q)}`;
 }
 
 function curUsage(q: ExportQuery): string {
@@ -117,7 +124,7 @@ function curUsage(q: ExportQuery): string {
     'aws' AS provider,
     COALESCE(${text(d, "line_item_usage_account_id")}, 'unknown') AS account,
     COALESCE(${text(d, "product_region_code")}, 'unknown') AS region,
-    COALESCE(${text(d, "product_instance_type")}, ${afterColon(usageType)}) AS instance_type,
+    ct_type AS instance_type,
     ${number(d, "line_item_usage_amount")} AS hours,
     ${instant(q, "line_item_usage_start_date")} AS usage_start,
     ${instant(q, "line_item_usage_end_date")} AS usage_end,
@@ -127,13 +134,14 @@ function curUsage(q: ExportQuery): string {
          WHEN ${lineType} = 'SavingsPlanCoveredUsage' THEN 'savings-plan'
          ELSE 'on-demand' END AS purchase,
     false AS correction
-  FROM source
-  WHERE ${lineType} IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
-    AND ${product} IN ('AmazonEC2', 'AmazonSageMaker')
-    AND (${product} = 'AmazonSageMaker' OR starts_with(COALESCE(${text(d, "line_item_operation")}, 'RunInstances'), 'RunInstances'))
-    AND (${product} = 'AmazonSageMaker' OR ${q.dialect.matches(usageType, "'(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)'")})
-    AND NOT ${q.dialect.matches(usageType, "'(UnusedBox|HeavyUsage|DataXfer)'")}
-    AND ${text(d, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')`;
+  FROM (SELECT *, COALESCE(${text(d, "product_instance_type")}, ${afterColon(usageType)}) AS ct_type FROM source
+    WHERE ${lineType} IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+      AND ${product} IN ('AmazonEC2', 'AmazonSageMaker')
+      AND (${product} = 'AmazonSageMaker' OR starts_with(COALESCE(${text(d, "line_item_operation")}, 'RunInstances'), 'RunInstances'))
+      AND (${product} = 'AmazonSageMaker' OR ${q.dialect.matches(usageType, "'(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)'")})
+      AND NOT ${q.dialect.matches(usageType, "'(UnusedBox|HeavyUsage|DataXfer)'")}
+      AND ${text(d, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')) typed
+  WHERE ${gpuOnly(q)}`;
 }
 
 /** The whole query; the result's columns are the same in both dialects, times as text (`2026-10-01 00:00:00…`). */
@@ -146,8 +154,7 @@ WITH source AS (${q.source}),
 usage AS (${usage}),
 gpu AS (
   SELECT * FROM usage
-  WHERE provider IS NOT NULL AND instance_type IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL
-    AND ${q.dialect.matches("instance_type", `'${gpuTypePattern}'`)} ${window}
+  WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL ${window}
 ),
 per_resource_hour AS (
   SELECT provider, account, region, instance_type, resource, usage_start,
