@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { runNode, runWithPeak } from "./child.js";
-import { binPath, workDir } from "./paths.js";
+import { binPath, repoRoot, workDir } from "./paths.js";
 
 export interface ExportFigures {
   format: "csv" | "parquet";
@@ -71,4 +71,30 @@ export async function exportBench(targetBytes: number): Promise<ExportFigures[]>
     figures.push({ format, bytes: statSync(file).size, rows: data.rows, ingestMs: run.wallMs, maxRssBytes: run.peak.maxRssBytes, bareScanMs: bare.wallMs });
   }
   return figures;
+}
+
+/**
+ * The Athena requests of one `--athena-table` run over the loopback Athena (test/fakes/athena.ts), as the run reports
+ * them with -v: one probe and one query, each started, polled and paged.
+ */
+export async function athenaRequests(): Promise<Record<string, number>> {
+  const { startFakeAthena } = await import("../test/fakes/athena.js");
+  const dir = join(workDir, "athena/BILLING_PERIOD=2026-10/d1");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "part-0.parquet");
+  const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
+  const conn = await instance.connect();
+  await conn.run(`COPY (SELECT * FROM read_csv(${lit(join(repoRoot, "test/fixtures/exports/cur2-traps.csv"))}, nullstr = ['NULL'], all_varchar = true)) TO ${lit(file)} (FORMAT parquet)`);
+  conn.closeSync();
+  instance.closeSync();
+  const fake = await startFakeAthena({ tables: { "cur.cur2": [file] } });
+  try {
+    const env = { AWS_ACCESS_KEY_ID: "AKIDBENCH", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_ATHENA: fake.url, AWS_EC2_METADATA_DISABLED: "true" };
+    const run = await runNode([binPath, "--athena-table", "cur.cur2", "--since", "2026-10-01", "--until", "2026-10-03", "--format", "csv", "--intensity", "static", "-v"], { env, stdoutToNull: true });
+    if (run.code !== 0) throw new Error(`--athena-table exited ${run.code}: ${run.stderr}`);
+    const said = /athena requests: (\{.*\})/.exec(run.stderr)?.[1];
+    return said ? (JSON.parse(said) as Record<string, number>) : {};
+  } finally {
+    await fake.close();
+  }
 }

@@ -4,7 +4,7 @@ import { runNode } from "./child.js";
 import { coldStart } from "./cold-start.js";
 import { endToEnd } from "./end-to-end.js";
 import { runInput } from "./input-file.js";
-import { exportBench } from "./exports.js";
+import { athenaRequests, exportBench } from "./exports.js";
 import { ledgerBench } from "./ledger.js";
 import { repoRoot, workDir } from "./paths.js";
 
@@ -93,6 +93,8 @@ for (const e of await exportBench(Number(process.env.BENCH_EXPORT_BYTES ?? 1024 
   const ratio = e.ingestMs / e.bareScanMs;
   line(`8. --export FOCUS ${e.format} ${mb(e.bytes)} (${fmt(e.rows)} rows): ${fmt(e.ingestMs)} ms = ${fmt(ratio, 2)}x the engine's bare scan ${fmt(e.bareScanMs)} ms (target <= 1.5x: ${verdict(ratio <= 1.5)}); peak RSS ${mb(e.maxRssBytes)} (target < 1 GB: ${verdict(e.maxRssBytes < 1024 * MB)})`);
 }
+const athena = await athenaRequests();
+line(`9. --athena-table, 3 days of CUR 2.0 over the loopback Athena: requests ${Object.entries(athena).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 rmSync(workDir, { recursive: true, force: true });
 line();
 line(`bench took ${fmt((performance.now() - started) / 1000, 1)} s`);
