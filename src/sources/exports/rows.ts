@@ -1,4 +1,4 @@
-import type { UsageRecord } from "../../schema.js";
+import { UsageRecord } from "../../schema.js";
 import { attachedGpuType } from "../gcp/skus.js";
 
 export interface ExportUsage {
@@ -40,6 +40,8 @@ export function exportRows(rows: Record<string, unknown>[], granularity: "daily"
   let netNegative = 0;
   let lineItems = 0;
   const purchases = new Set<string>();
+  let refused = 0;
+  let firstReason = "";
   for (const r of rows) {
     const hours = Number(r.hours);
     negativeRows += Number(r.negative_rows);
@@ -50,8 +52,9 @@ export function exportRows(rows: Record<string, unknown>[], granularity: "daily"
     if (hours < 0) netNegative++;
     if (!(hours > 0)) continue;
     const periodStart = instant(String(r.period_start));
-    records.push({
-      provider: r.provider as UsageRecord["provider"],
+    // The same check as every other source's rows: an export's text is data, not trusted.
+    const parsed = UsageRecord.safeParse({
+      provider: r.provider,
       account: String(r.account),
       region: String(r.region),
       ...typeAndUnit(String(r.instance_type)),
@@ -60,11 +63,17 @@ export function exportRows(rows: Record<string, unknown>[], granularity: "daily"
       periodEnd: addStep(periodStart, granularity),
       estimated: false,
     });
+    if (parsed.success) records.push(parsed.data);
+    else {
+      refused++;
+      firstReason ||= `${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`;
+    }
   }
   const warnings: string[] = [];
   if (negativeRows > 0) warnings.push(`${what}: ${negativeRows} GPU usage rows with negative quantity kept in the sums (they reverse earlier rows)`);
   if (netNegative > 0) warnings.push(`${what}: ${netNegative} groups whose hours net below zero left out`);
   if (corrections > 0) warnings.push(`${what}: ${corrections} GPU usage rows are corrections of an invoiced period (ChargeClass Correction)`);
+  if (refused > 0) warnings.push(`${what}: ${refused} aggregated rows left out, not valid usage (${firstReason})`);
   if (clipped > 0) warnings.push(`${what}: ${round(clipped)} h above 1 h per instance-hour clipped (one resource billed twice in an hour)`);
   const notes = [
     `${what}: ${lineItems} GPU line items in ${records.length} rows`,

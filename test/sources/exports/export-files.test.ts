@@ -97,6 +97,21 @@ describe("--export: FOCUS files", () => {
     expect(stderr).toMatch(/1 GPU usage rows with negative quantity kept/);
   });
 
+  it("an aggregated row that is not valid usage is left out and said, like any source's", async () => {
+    const file = join(dir, "huge.csv");
+    writeFileSync(
+      file,
+      [
+        "ChargeCategory,ChargePeriodStart,ChargePeriodEnd,ConsumedQuantity,ConsumedUnit,ProviderName,SubAccountId,RegionId,SkuMeter",
+        "Usage,2026-10-05T00:00:00Z,2026-10-06T00:00:00Z,24,Hours,AWS,111122223333,us-east-1,USE1-BoxUsage:p5.48xlarge",
+        "Usage,2026-10-06T00:00:00Z,2026-10-07T00:00:00Z,2000000000,Hours,AWS,111122223333,us-east-1,USE1-BoxUsage:p5.48xlarge",
+      ].join("\n"),
+    );
+    const { got, stderr } = await hours(["--export", file]);
+    expect(got).toEqual({ "aws|111122223333|us-east-1|p5.48xlarge|2026-10-05": 24 });
+    expect(stderr).toMatch(/1 aggregated rows left out, not valid usage \(quantity: /);
+  });
+
   it("several --export files and a glob are read together", async () => {
     const d = join(dir, "glob");
     mkdirSync(d);
