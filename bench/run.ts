@@ -4,6 +4,7 @@ import { runNode } from "./child.js";
 import { coldStart } from "./cold-start.js";
 import { endToEnd } from "./end-to-end.js";
 import { runInput } from "./input-file.js";
+import { athenaRequests, exportBench } from "./exports.js";
 import { ledgerBench } from "./ledger.js";
 import { repoRoot, workDir } from "./paths.js";
 
@@ -87,6 +88,13 @@ line(`   peak RSS grows ${fmt(perRow)} bytes per row from 250,000 to 1,000,000 r
 const led = await ledgerBench(rows);
 line(`6. ledger upsert, --input ${fmt(led.rows)} rows --format csv: without ledger ${fmt(led.baselineMs)} ms; into a new ledger ${fmt(led.firstMs)} ms (+${fmt(led.firstMs - led.baselineMs)} ms); again, every row replaced, ${fmt(led.againMs)} ms (+${fmt(led.againMs - led.baselineMs)} ms)`);
 line(`7. report from the ledger, a year (${fmt(led.yearRows)} daily rows): --format csv ${fmt(led.reportCsvMs)} ms; table with its files ${fmt(led.reportTableMs)} ms`);
+// Billing exports (docs/exports.md): 1 GB of FOCUS CSV and the same rows as Parquet, against DuckDB's bare scan.
+for (const e of await exportBench(Number(process.env.BENCH_EXPORT_BYTES ?? 1024 * MB))) {
+  const ratio = e.ingestMs / e.bareScanMs;
+  line(`8. --export FOCUS ${e.format} ${mb(e.bytes)} (${fmt(e.rows)} rows): ${fmt(e.ingestMs)} ms = ${fmt(ratio, 2)}x the engine's bare scan ${fmt(e.bareScanMs)} ms (target <= 1.5x: ${verdict(ratio <= 1.5)}); peak RSS ${mb(e.maxRssBytes)} (target < 1 GB: ${verdict(e.maxRssBytes < 1024 * MB)})`);
+}
+const athena = await athenaRequests();
+line(`9. --athena-table, 3 days of CUR 2.0 over the loopback Athena: requests ${Object.entries(athena).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 rmSync(workDir, { recursive: true, force: true });
 line();
 line(`bench took ${fmt((performance.now() - started) / 1000, 1)} s`);

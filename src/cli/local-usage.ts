@@ -1,4 +1,5 @@
 import type { Logger } from "../log.js";
+import type { HttpPolicy } from "../net/http-policy.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
@@ -68,4 +69,58 @@ export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): 
   const records = demoUsage(opts.window);
   for (const r of records) scan.add(r);
   return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
+}
+
+/**
+ * Reads --export files: the embedded engine (loaded here, lazily) filters and aggregates them, and only the
+ * aggregated rows are held. An explicit window is pushed into the engine's SQL; without one, the data's span.
+ */
+export async function readExportUsage(paths: string[], opts: CliOptions, log: Logger, scan: UsageScan): Promise<LocalUsage> {
+  const window = opts.windowExplicit
+    ? { from: `${opts.window.since}T00:00:00Z`, to: `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z` }
+    : null;
+  const { readExports } = await import("../sources/exports/read.js");
+  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity });
+  for (const n of got.notes) log.verbose(n);
+  let minStart = "";
+  let maxStart = "";
+  for (const r of got.records) {
+    if (minStart === "" || r.periodStart < minStart) minStart = r.periodStart;
+    if (r.periodStart > maxStart) maxStart = r.periodStart;
+    scan.add(r);
+  }
+  const records = got.records;
+  return {
+    rows: () => records,
+    window: opts.windowExplicit || records.length === 0 ? opts.window : dataWindow(minStart, maxStart, opts),
+    warnings: got.warnings,
+    providers: [...new Set(records.map((r) => r.provider))].sort(),
+    scan,
+  };
+}
+
+/**
+ * Reads an Athena table in place (--athena-table): Athena aggregates, carbon-track receives the aggregated rows.
+ * The window is always pushed down (the default 30 days without one): a whole table would cost its whole size.
+ */
+export async function readAthenaUsage(
+  opts: CliOptions,
+  athena: NonNullable<CliOptions["athena"]>,
+  ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger },
+  scan: UsageScan,
+) {
+  const { readAthena } = await import("../sources/exports/athena.js");
+  const got = await readAthena({
+    ...athena,
+    format: opts.exportFormat,
+    since: opts.window.since,
+    untilExclusive: formatDay(addDays(parseDay(opts.window.until, "--until"), 1)),
+    granularity: opts.window.granularity,
+    ...ctx,
+  });
+  for (const n of got.notes) ctx.log.verbose(n);
+  for (const r of got.records) scan.add(r);
+  const records = got.records;
+  const local: LocalUsage = { rows: () => records, window: opts.window, warnings: got.warnings, providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
+  return { local, requests: got.requests };
 }

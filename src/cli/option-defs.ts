@@ -16,6 +16,8 @@ export interface OptionDef {
   group: OptionGroup;
   /** Commander's default, for the options whose value is always present. */
   default?: string;
+  /** Given more than once, every value is kept (in order); from the environment or the config, one value. */
+  repeatable?: true;
   /** The values a shell completes; a file or directory for paths. */
   complete?: readonly string[] | "file" | "dir";
 }
@@ -34,6 +36,18 @@ export const optionDefs: readonly OptionDef[] = [
   { name: "demo", group: "Window and sources", help: ["embedded sample data: no network, no credentials"] },
   { name: "input", arg: "<file>", group: "Window and sources", help: ["usage rows from a CSV in carbon-track's schema (docs/csv-schema.md)"], complete: "file" },
   { name: "gcp-table", arg: "<name>", group: "Window and sources", help: ["GCP billing export table, project.dataset.table"] },
+  {
+    name: "export",
+    arg: "<path>",
+    group: "Window and sources",
+    repeatable: true,
+    help: ["billing export files (FOCUS 1.0-1.2, AWS CUR 2.0; CSV, CSV.gz, Parquet);", "a file, a directory or a glob; repeatable (docs/exports.md)"],
+    complete: "file",
+  },
+  { name: "export-format", arg: "<f>", group: "Window and sources", help: ["focus | cur2 (default: detected from the columns)"], complete: ["focus", "cur2"] },
+  { name: "athena-table", arg: "<db.table>", group: "Window and sources", help: ["a CUR 2.0 or FOCUS table, aggregated in place by Athena"] },
+  { name: "athena-workgroup", arg: "<name>", group: "Window and sources", help: ["the Athena workgroup (default: primary)"] },
+  { name: "athena-output", arg: "<s3://...>", group: "Window and sources", help: ["where Athena writes its results (default: the workgroup's)"] },
   {
     name: "config",
     arg: "<file>",

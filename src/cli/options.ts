@@ -7,6 +7,7 @@ import type { UserConfig } from "../config/user-config.js";
 import { resolveWindow, type DayWindow } from "./dates.js";
 import { optionDefs } from "./option-defs.js";
 import { applyLayers } from "./option-layers.js";
+import { exportFormats, type ExportFormat } from "../sources/exports/detect.js";
 
 export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
@@ -28,6 +29,11 @@ export interface CliOptions {
   format: Format;
   demo: boolean;
   inputFile: string | null;
+  /** --export PATH, repeatable: billing export files (FOCUS, CUR 2.0) read by the embedded engine. */
+  exportPaths: string[];
+  exportFormat: ExportFormat | null;
+  /** --athena-table DB.TABLE with its workgroup and result location: a CUR 2.0 or FOCUS table queried in place. */
+  athena: { table: string; workgroup: string | null; output: string | null } | null;
   gcpTable: string | null;
   /** The config file read: --config, CARBON_TRACK_CONFIG, or the one found (src/config/discovery.ts). */
   configFile: string | null;
@@ -96,6 +102,26 @@ export function parseBudget(text: string): Budget {
   return { kg, perDay: m[2] !== undefined };
 }
 
+/** An Athena table with its workgroup and result location, checked wherever they were given (`from`). */
+export function checkAthena(table: string, workgroup: string | null, output: string | null, from: (key: string) => string): NonNullable<CliOptions["athena"]> {
+  if (!/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/.test(table)) throw new UsageError(`${from("table")} "${table}" is not database.table (letters, digits, _)`);
+  if (workgroup !== null && !/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) throw new UsageError(`${from("workgroup")} "${workgroup}" is not a workgroup name`);
+  if (output !== null && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) throw new UsageError(`${from("output")} "${output}" is not an s3://bucket/prefix/ location`);
+  return { table, workgroup, output };
+}
+
+/** --athena-table and its two companions; the companions alone are refused. */
+function parseAthena(o: Record<string, string | boolean | undefined>): CliOptions["athena"] {
+  const table = o.athenaTable as string | undefined;
+  const workgroup = (o.athenaWorkgroup as string | undefined) ?? null;
+  const output = (o.athenaOutput as string | undefined) ?? null;
+  if (table === undefined) {
+    if (workgroup !== null || output !== null) throw new UsageError(`--athena-workgroup and --athena-output need --athena-table`);
+    return null;
+  }
+  return checkAthena(table, workgroup, output, (key) => `--athena-${key}`);
+}
+
 /** The parser, from the one table of options (option-defs.ts). */
 function buildProgram(): Command {
   const program = new Command("carbon-track")
@@ -105,6 +131,7 @@ function buildProgram(): Command {
     .argument("[days]");
   for (const d of optionDefs) {
     const option = new Option(`${d.short ? `-${d.short}, ` : ""}--${d.name}${d.arg ? ` ${d.arg.replace(/\[.*\]/, "")}` : ""}`);
+    if (d.repeatable) option.argParser((v: string, all: string[] | undefined) => [...(all ?? []), v]);
     program.addOption(d.default === undefined ? option : option.default(d.default));
   }
   return program;
@@ -150,6 +177,16 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
     granularity,
   };
   if (o.demo && o.input) throw new UsageError(`--demo and --input both choose the data: use one`);
+  // Repeatable on the command line; one path from CARBON_TRACK_EXPORT or the config file's options.
+  const exportPaths = o.export === undefined ? [] : Array.isArray(o.export) ? (o.export as string[]) : [String(o.export)];
+  if (exportPaths.length > 0 && (o.demo || o.input)) throw new UsageError(`--export and ${o.demo ? "--demo" : "--input"} both choose the data: use one`);
+  if (exportPaths.some((p) => p.trim() === "")) throw new UsageError(`--export is empty: give a file, a directory or a glob`);
+  // Export rows and API rows would count the same hours twice: an export run reads the exports alone.
+  if (exportPaths.length > 0 && o.providers !== undefined) throw new UsageError(`--export reads the exports alone: run --providers separately`);
+  const athena = parseAthena(o);
+  if (athena && (exportPaths.length > 0 || o.demo || o.input)) throw new UsageError(`--athena-table and ${exportPaths.length > 0 ? "--export" : o.demo ? "--demo" : "--input"} both choose the data: use one`);
+  if (athena && o.providers !== undefined) throw new UsageError(`--athena-table reads the table alone: run --providers separately`);
+  if (o.exportFormat !== undefined && exportPaths.length === 0 && !athena) throw new UsageError(`--export-format needs --export or --athena-table`);
   const providers = o.providers === undefined ? null : from("providers", () => parseProviders(o.providers as string));
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
   const outDir = o.out as string;
@@ -162,6 +199,9 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
     format: from("format", () => oneOf(formats, "--format")(o.format as string)),
     demo: o.demo === true,
     inputFile: (o.input as string | undefined) ?? null,
+    exportPaths,
+    athena,
+    exportFormat: o.exportFormat === undefined ? null : oneOf(exportFormats, "--export-format")(o.exportFormat as string),
     gcpTable: (o.gcpTable as string | undefined) ?? null,
     configFile: layered ? layered.configFile : ((o.config as string | undefined) ?? null),
     userConfig: layered?.config,

@@ -18,7 +18,7 @@ import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
-import { demoLocalUsage, readInputUsage } from "./local-usage.js";
+import { demoLocalUsage, readAthenaUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "./options.js";
 import type { ReportData } from "../report/model.js";
@@ -148,7 +148,8 @@ async function runStages(
   opened: { stores: Stores | null },
 ): Promise<number> {
   const intensityChoice = chooseIntensity(opts, deps.env);
-  const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
+  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || setup.athena !== null;
+  const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   const leftovers = deps.leftovers ?? new Leftovers();
   const stdout = watchStdout(deps.stdout);
@@ -187,13 +188,19 @@ async function runStages(
   };
 
   let gathered: Gathered;
-  if (opts.demo || opts.inputFile) {
+  if (setup.athena) {
+    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
+    const { rows, window, providers: seen, warnings } = usage;
+    gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
+  } else if (local) {
     const scan = usageScan(batchDeps);
-    const local = opts.demo
+    const usage = opts.demo
       ? demoLocalUsage(opts, log, scan)
-      : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan, () => stopIfInterrupted(deps.interrupt));
-    const { rows, window, providers: seen, warnings } = local;
-    gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
+      : opts.inputFile
+        ? await readInputUsage(resolve(deps.cwd, opts.inputFile), opts, scan, () => stopIfInterrupted(deps.interrupt))
+        : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan);
+    const { rows, window, providers: seen, warnings } = usage;
+    gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
     const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
@@ -231,7 +238,7 @@ async function runStages(
     schemaVersion: 1 as const,
     period: { since: window.since, until: window.until, days: window.days, granularity: window.granularity },
     options: {
-      source: opts.demo ? ("demo" as const) : opts.inputFile ? ("input" as const) : ("providers" as const),
+      source: opts.demo ? ("demo" as const) : local ? ("input" as const) : ("providers" as const),
       providers: gathered.providers,
       gpuUtilization: opts.gpuUtilization,
       utilizationRules: setup.utilizationRules.length,

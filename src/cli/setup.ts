@@ -11,7 +11,7 @@ import { UserConfig } from "../config/user-config.js";
 import { readJsonFile } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { validateGcpTable } from "../sources/gcp/table-name.js";
-import type { CliOptions } from "./options.js";
+import { checkAthena, type CliOptions } from "./options.js";
 
 export interface Setup {
   config: UserConfig;
@@ -21,6 +21,19 @@ export interface Setup {
   utilizationRules: UtilizationRule[];
   /** From --utilization; undefined without it. */
   measured: MeasuredUtilization | undefined;
+  /** The Athena table to read in place (--athena-* over the config's `athena`), or null. */
+  athena: CliOptions["athena"];
+}
+
+/**
+ * --athena-* win key by key over the config's `athena`. The config's table alone makes a run read Athena only when
+ * the command line chose no other data (--providers, --export, --input, --demo).
+ */
+function athenaOf(opts: CliOptions, config: UserConfig): CliOptions["athena"] {
+  const c = config.athena;
+  if (opts.athena) return checkAthena(opts.athena.table, opts.athena.workgroup ?? c?.workgroup ?? null, opts.athena.output ?? c?.output ?? null, (k) => `--athena-${k}`);
+  if (!c?.table || opts.providers || opts.exportPaths.length > 0 || opts.inputFile || opts.demo) return null;
+  return checkAthena(c.table, c.workgroup ?? null, c.output ?? null, (k) => `config athena.${k}`);
 }
 
 /** The config's `utilization.rules` as the estimator takes them: presets resolved, each named. */
@@ -67,5 +80,5 @@ export function loadSetup(opts: CliOptions, cwd: string): Setup {
   // The table name ends up in SQL: it is checked here, with everything else, before anything runs.
   if (config.gcp?.table) validateGcpTable(config.gcp.table);
   const measured = opts.utilizationFile ? readUtilizationFile(resolve(cwd, opts.utilizationFile), opts.utilizationFile) : undefined;
-  return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured };
+  return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured, athena: athenaOf(opts, config) };
 }

@@ -54,6 +54,15 @@ export const UserConfig = z
       })
       .strict()
       .optional(),
+    /** --athena-table, --athena-workgroup, --athena-output: the command line wins key by key. */
+    athena: z
+      .object({
+        table: z.string().min(1).optional(),
+        workgroup: z.string().min(1).optional(),
+        output: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /** The ledger directory (--ledger), relative to the config file. */
     ledger: z.string().min(1).optional(),
     catalog: CatalogOverride.optional(),

@@ -43,7 +43,7 @@ export async function openStores(opts: CliOptions, setup: Setup, cwd: string, no
 
 /** The days a run speaks for: the window asked of API sources; the data's own span for --input and --demo without a window. */
 export function coverageOf(opts: CliOptions, window: { since: string; until: string }): Coverage {
-  const local = opts.demo || opts.inputFile !== null;
+  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0;
   return local && !opts.windowExplicit ? { kind: "data" } : { kind: "window", since: window.since, until: window.until };
 }
 
