@@ -116,13 +116,37 @@ function buildProgram(): Command {
     .option("-v, --verbose");
 }
 
+/**
+ * Every option that takes a value holds one: given twice (`--format csv --format json`), the run would silently take
+ * the last one, so the second is refused. (--providers takes a list in one value: aws,gcp.)
+ */
+export function refuseRepeats(program: Command): Command {
+  for (const option of program.options) {
+    if (!option.required) continue;
+    let seen = false;
+    option.argParser((value: string) => {
+      if (seen) throw new UsageError(`${option.long} was given twice: give it once`);
+      seen = true;
+      return value;
+    });
+  }
+  return program;
+}
+
 /** Commander's own wording, reduced to one line that names the argument. */
 function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error: /, "").replace(/\.$/, "") + " (see carbon-track --help)";
 }
 
+/** Days with --until is a window of that length ending there; with --since, the days would be silently ignored. */
+export function refuseDaysWithSince(daysArg: string | undefined, since: unknown): void {
+  if (daysArg !== undefined && since !== undefined) {
+    throw new UsageError(`give either days or --since, not both: ${daysArg} days would be ignored (days with --until ends the window there)`);
+  }
+}
+
 export function parseCli(argv: readonly string[], now: Date): CliOptions {
-  const program = buildProgram();
+  const program = refuseRepeats(buildProgram());
   try {
     program.parse(argv as string[], { from: "user" });
   } catch (err) {
@@ -132,9 +156,7 @@ export function parseCli(argv: readonly string[], now: Date): CliOptions {
   const o = program.opts<Record<string, string | boolean | undefined>>();
   const daysArg = program.args[0];
   const days = daysArg === undefined ? 30 : parseDays(daysArg);
-  if (daysArg !== undefined && o.since !== undefined && o.until !== undefined) {
-    throw new UsageError(`give either days or both --since and --until, not all three`);
-  }
+  refuseDaysWithSince(daysArg, o.since);
   const granularity = oneOf(["daily", "hourly"] as const, "--granularity")(o.granularity as string);
   const window = { ...resolveWindow({ days, since: o.since as string | undefined, until: o.until as string | undefined, now }), granularity };
   if (o.demo && o.input) throw new UsageError(`--demo and --input both choose the data: use one`);
