@@ -31,8 +31,10 @@ export interface OutputContext {
   stdout: WatchedStdout;
   /** Where the temporary files and the directories this run creates are recorded until they are in place. */
   leftovers: Leftovers;
-  /** Decided once by the command layer: stdout is a TTY and NO_COLOR is not set. */
+  /** Decided once by the command layer (src/io/terminal.ts). */
   color: boolean;
+  /** The terminal's width the table report is fitted to; null for no limit. */
+  width: number | null;
   log: Logger;
   /** The Markdown report quotes provider messages: it goes through here before the terminal or the job summary. */
   redactor: Redactor;
@@ -138,7 +140,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
       );
       try {
         await ctx.stdout.writeAll(
-          ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }),
+          ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color, width: ctx.width }),
         );
       } catch (err) {
         // The report on stdout is a view of the files: a reader that left early (`| head`) does not cancel them.

@@ -9,6 +9,7 @@ import { checkOutDir } from "../io/out-dir.js";
 import { pacer } from "../io/pace.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
+import { terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { CarbonRecord, ProviderId } from "../schema.js";
@@ -32,7 +33,7 @@ export interface RunDeps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: Date;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborted when the user interrupts the run (SIGINT, SIGTERM): requests stop and nothing is written. */
   interrupt: AbortSignal;
@@ -145,8 +146,7 @@ async function runStages(
   // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
   const interrupted = (): void => stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
 
-  const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor });
   const http = httpPolicy(deps.env);
 
   const intensityProvider = await intensityChoice.load();
@@ -252,7 +252,8 @@ async function runStages(
       env: deps.env,
       stdout,
       leftovers,
-      color: deps.stdout.isTTY === true && !noColor,
+      color: useColour(deps.stdout, deps.env),
+      width: terminalWidth(deps.stdout, deps.env),
       log,
       redactor,
       latestOnPartial: opts.latestOnPartial,

@@ -41,11 +41,11 @@ export function sparkline(values: readonly number[]): string {
  * A vertical bar chart of daily CO2e over the window, at most 80 columns wide: a y axis labelled with the
  * peak and half of it, and the first and last day under the bars.
  */
-export function trendChart(series: readonly { day: string; kg: number }[], chalk: ChalkInstance, heightRows = 8): string {
+export function trendChart(series: readonly { day: string; kg: number }[], chalk: ChalkInstance, heightRows = 8, width = chartWidth): string {
   if (series.length === 0) return "";
   // The axis is sized for the largest day; a mean of several days can only be smaller, so its label fits too.
   const labelWidth = human(Math.max(0, ...series.map((d) => d.kg))).length;
-  const room = chartWidth - labelWidth - 3;
+  const room = width - labelWidth - 3;
   // Two columns per day (a bar and a gap) when they fit: separate bars are easier to count.
   const spaced = series.length * 2 <= room;
   const { values, daysPerColumn } = bucket(series, spaced ? Math.floor(room / 2) : room);
