@@ -40,7 +40,7 @@ function header(r: ReportData, s: TableStyle): string {
   const comparison = comparisonText(r);
   if (comparison) lines.push(comparison);
   const partial = partialText(r);
-  if (partial) lines.push(c.red.bold(partial));
+  if (partial) lines.push(c.red.bold(text(partial)));
   if (r.budget) {
     const text = `Budget: ${budgetSummaryText(r.budget)}`;
     lines.push(r.budget.exceeded ? c.red.bold(text) : r.budget.thresholdPercent !== null ? c.yellow(text) : text);
