@@ -19,6 +19,7 @@ import type { ReportData } from "../report/model.js";
 import { renderTables } from "../report/table.js";
 import type { CarbonRecord } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
+import { toolVersion } from "../version.js";
 import type { Format, Stamp } from "./options.js";
 
 export interface OutputContext {
@@ -101,7 +102,9 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     return {
       record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
       async finish(report) {
-        if (json) await out.add(jsonTail(report, count, report.comparison ? { comparison: report.comparison } : {}));
+        // When and by which version the document was made: added keys, after the ones readers already know.
+        const made = { generatedAt: ctx.now.toISOString(), toolVersion: toolVersion() };
+        if (json) await out.add(jsonTail(report, count, { ...(report.comparison ? { comparison: report.comparison } : {}), ...made }));
         await out.flush();
         finishCommon(report);
       },
