@@ -167,7 +167,7 @@ export function renderTables(r: ReportData, s: TableStyle): string {
   );
   const parts = [
     header(r, s),
-    trendChart(dailySeries(r.summary.byDay, r.period.since, r.period.until), s.chalk, 8, Math.min(chartWidth, s.width ?? chartWidth)),
+    fitLines(trendChart(dailySeries(r.summary.byDay, r.period.since, r.period.until), s.chalk, 8, Math.min(chartWidth, s.width ?? chartWidth)).split("\n"), s),
     shareBars("Share of CO2e by provider", providerShares, s.chalk),
     shareBars("Share of CO2e by region", regionShares, s.chalk),
     groupTable("CO2e by region and instance type (largest first)", ["Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [place(k), text(k.instanceType)], r, s),
