@@ -70,14 +70,14 @@ function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
 function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
   if (opts.providers) {
     for (const id of opts.providers) {
-      if (!sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
+      if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
     }
     return opts.providers;
   }
   const configured = (Object.keys(sources) as ProviderId[]).filter((id) => sources[id].isConfigured(setup.config, env));
   if (configured.length === 0) {
     throw new UsageError(
-      "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README), or try carbon-track --demo",
+      "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README; on an AWS instance or task role, name it: --providers aws), or try carbon-track --demo",
     );
   }
   return configured;

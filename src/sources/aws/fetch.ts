@@ -4,6 +4,7 @@ import { UsageRecord } from "../../schema.js";
 import type { SourceContext, SourceResult } from "../types.js";
 import { CostExplorerCalls, createClient } from "./client.js";
 import { explainAwsError } from "./errors.js";
+import { missingProfile } from "./profile.js";
 import { addPage, emptyMapped } from "./map.js";
 import { instanceTypesQuery, usageQuery } from "./query.js";
 import { looksAccelerated } from "./usage-type.js";
@@ -34,7 +35,7 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
     }
     return { records: records.sort(byKey), warnings: [...mapped.warnings], failures, requests: calls.requests };
   } catch (error) {
-    throw explainAwsError(error, ctx);
+    throw explainAwsError(error, ctx, await missingProfile(error, ctx));
   } finally {
     client.destroy();
   }
