@@ -18,6 +18,15 @@ const cases: BadInputCase[] = [
   { name: "unknown option", args: ["--demo", "--bogus"], message: /unknown option '--bogus'/ },
   { name: "missing value", args: ["--demo", "--format"], message: /argument missing/ },
   { name: "--demo with --intensity watttime", args: ["--demo", "--intensity", "watttime"], message: /--demo uses static intensities/ },
+  {
+    name: "a ;-separated --input",
+    args: ["--input", "$DIR/usage.csv"],
+    files: {
+      "usage.csv":
+        "provider;account;region;instance_type;unit;quantity_hours;period_start;period_end;estimated\naws;1;us-east-1;p5.48xlarge;instance-hour;24,5;2026-10-01T00:00:00Z;2026-10-02T00:00:00Z;false\n",
+    },
+    message: /usage\.csv looks semicolon-separated .*save it as comma-separated CSV/,
+  },
 ];
 
 describe("options that cannot be honoured are refused", () => {
