@@ -97,7 +97,10 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);
   if (opts.verbose) {
-    for (const [id, counts] of Object.entries(requests)) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
+    // A source that asked nothing (the demo's static intensity, a cache that held everything) has no line.
+    for (const [id, counts] of Object.entries(requests)) {
+      if (counts && typeof counts === "object" && Object.keys(counts).length > 0) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
+    }
   }
 }
 
