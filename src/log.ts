@@ -9,6 +9,8 @@ import { sanitizeLine } from "./text/sanitize.js";
 export interface Logger {
   /** A step that is under way (spinner-like line on a TTY, silent otherwise). */
   progress(message: string): void;
+  /** Takes the progress line away, before the report is printed on stdout (the same terminal). */
+  endProgress?(): void;
   info(message: string): void;
   verbose(message: string): void;
   warn(message: string): void;
@@ -45,6 +47,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       opts.stream.write(`… ${clean(message)}`);
       progressShown = true;
     },
+    endProgress: clearProgress,
     info(message) {
       if (!opts.quiet) line(clean(message));
     },
@@ -68,3 +71,15 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/**
+ * A progress line with a count, for a loop over rows: `tick` once per row; the line is redrawn every `every` rows
+ * (drawing it for each of a million rows would cost more than the rows). Shows only where progress does: a TTY.
+ */
+export function rowCounter(log: Logger, label: (count: string) => string, every = 5000): () => void {
+  let n = 0;
+  log.progress(label("0"));
+  return () => {
+    if (++n % every === 0) log.progress(label(n.toLocaleString("en-US")));
+  };
+}

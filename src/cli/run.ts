@@ -10,7 +10,7 @@ import { pacer } from "../io/pace.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
 import { terminalWidth, useColour } from "../io/terminal.js";
-import { createLogger, type Logger } from "../log.js";
+import { createLogger, rowCounter, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { CarbonRecord, ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
@@ -104,6 +104,23 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   }
 }
 
+/** The row-by-row check of --input, counting the rows read on the progress line. */
+function readProgress(log: Logger, file: string, stop: () => void): () => void {
+  const tick = rowCounter(log, (n) => `reading ${file}: ${n} rows`);
+  return () => {
+    stop();
+    tick();
+  };
+}
+
+/** A pace function that also counts the row on the progress line. */
+const withCount =
+  (tick: () => void, pace: () => void | Promise<void>) =>
+  (): void | Promise<void> => {
+    tick();
+    return pace();
+  };
+
 /** $GITHUB_STEP_SUMMARY is written at the end of the run: checked before the first request, like --out. */
 function checkStepSummary(env: NodeJS.ProcessEnv): void {
   const path = env.GITHUB_STEP_SUMMARY;
@@ -183,7 +200,7 @@ async function runStages(
     const scan = usageScan(batchDeps);
     const local = opts.demo
       ? demoLocalUsage(opts, log, scan)
-      : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan, () => stopIfInterrupted(deps.interrupt));
+      : await readInputUsage(resolve(deps.cwd, opts.inputFile!), opts, scan, readProgress(log, opts.inputFile!, () => stopIfInterrupted(deps.interrupt)));
     const { rows, window, providers: seen, warnings } = local;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(local.scan)] };
   } else {
@@ -268,7 +285,8 @@ async function runStages(
           return out.record(r);
         }
       : out.record;
-    const estimated = await estimatePass(gathered.rows, factors, plans, sink, pacer(interrupted));
+    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)));
+    log.endProgress?.();
     const { summary } = estimated;
     if (summary.totals.rows === 0) {
       for (const f of gathered.failures) log.error(redactor.redact(f));
