@@ -1,5 +1,6 @@
 import type { Redactor } from "./text/redact.js";
 import { sanitizeLine } from "./text/sanitize.js";
+import { wrapText } from "./text/wrap.js";
 
 /**
  * Talk goes to stderr; stdout is for data. Progress only on a TTY, nothing but warnings and errors with --quiet.
@@ -23,6 +24,8 @@ export interface LoggerOptions {
   verbose: boolean;
   color: boolean;
   redactor: Redactor;
+  /** A terminal's width: long messages continue on indented lines instead of being wrapped mid-word by it. */
+  width?: number | null;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
@@ -37,14 +40,16 @@ export function createLogger(opts: LoggerOptions): Logger {
   const clean = (message: string): string => sanitizeLine(opts.redactor.redact(message));
   const line = (text: string): void => {
     clearProgress();
-    opts.stream.write(`${text}\n`);
+    opts.stream.write(`${opts.width ? wrapText(text, opts.width, "  ").join("\n") : text}\n`);
   };
   const paint = (code: number, text: string): string => (opts.color ? `\x1b[${code}m${text}\x1b[39m` : text);
   return {
     progress(message) {
       if (!tty || opts.quiet) return;
       clearProgress();
-      opts.stream.write(`… ${clean(message)}`);
+      // One terminal line at most: clearing the progress clears only the line the cursor is on.
+      const text = `… ${clean(message)}`;
+      opts.stream.write(opts.width && [...text].length >= opts.width ? `${[...text].slice(0, opts.width - 2).join("")}…` : text);
       progressShown = true;
     },
     endProgress: clearProgress,

@@ -9,7 +9,7 @@ import { checkOutDir } from "../io/out-dir.js";
 import { pacer } from "../io/pace.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
-import { terminalWidth, useColour } from "../io/terminal.js";
+import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger, rowCounter, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { CarbonRecord, ProviderId } from "../schema.js";
@@ -34,7 +34,7 @@ export interface RunDeps {
   cwd: string;
   now: Date;
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Aborted when the user interrupts the run (SIGINT, SIGTERM): requests stop and nothing is written. */
   interrupt: AbortSignal;
   /**
@@ -166,7 +166,7 @@ async function runStages(
   // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
   const interrupted = (): void => stopIfInterrupted(deps.interrupt, outDir ? "nothing was written" : "the data on stdout is incomplete");
 
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor, width: stderrWidth(deps.stderr) });
   const http = httpPolicy(deps.env);
 
   const intensityProvider = await intensityChoice.load();

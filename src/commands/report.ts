@@ -14,7 +14,7 @@ import { recordSelect, toCarbonRecord, windowFilter } from "../ledger/records.js
 import { Leftovers } from "../io/leftovers.js";
 import { checkOutDir } from "../io/out-dir.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
-import { terminalWidth, useColour } from "../io/terminal.js";
+import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger } from "../log.js";
 import type { ReportData } from "../report/model.js";
 import type { Redactor } from "../text/redact.js";
@@ -52,7 +52,7 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
   const fileFormat = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet";
   const outDir = fileFormat ? checkOutDir(opts.outDir, deps.cwd) : null;
 
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor, width: stderrWidth(deps.stderr) });
   const engine = await openEngine();
   try {
     const rows = ledgerRows(dir);

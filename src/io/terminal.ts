@@ -26,3 +26,7 @@ export function terminalWidth(stream: Stream, env: NodeJS.ProcessEnv): number | 
   const columns = env.COLUMNS;
   return columns !== undefined && /^\d+$/.test(columns) && Number(columns) > 0 ? Number(columns) : null;
 }
+
+/** The width stderr's messages are wrapped to: a terminal's only (a log file keeps one line per message). */
+export const stderrWidth = (stream: Stream): number | null =>
+  stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : null;
