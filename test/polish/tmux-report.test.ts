@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { binPath, repoRoot } from "../helpers/run-cli.js";
+import { binPath } from "../helpers/run-cli.js";
 
 /**
  * The demo report in a real terminal: tmux gives the CLI a pseudo-terminal of a chosen width, and its scrollback,
