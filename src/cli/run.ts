@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
+import { suggestionGaps } from "../calc/suggestion-gaps.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
@@ -305,6 +306,7 @@ async function runStages(
       warnings,
       failures: [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f)),
       suggestions: estimated.suggestions,
+      suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
       budget,
     };
     talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });

@@ -114,7 +114,8 @@ function provenanceTable(r: ReportData, s: TableStyle): string {
 
 function suggestionsTable(r: ReportData, s: TableStyle): string {
   const title = fitLines([s.chalk.bold("Cleaner regions for the largest emitters (same hours, same power, that region's PUE and intensity)")], s);
-  if (r.suggestions.length === 0) return `${title}\nnone: no region that offers these instance types would have emitted less`;
+  const gaps = (r.suggestionGaps ?? []).length > 0 ? `\n${fitLines((r.suggestionGaps ?? []).map((g) => `Not suggested: ${text(g)}`), s)}` : "";
+  if (r.suggestions.length === 0) return `${title}\nnone: no region that offers these instance types would have emitted less${gaps}`;
   const columns: FitColumn[] = [
     { head: "Instance type", align: "left", minWidth: 14 },
     { head: "From → to", align: "left", minWidth: 14 },
@@ -131,7 +132,7 @@ function suggestionsTable(r: ReportData, s: TableStyle): string {
       s.chalk.green(compact(x.savingKg)),
       `${human(x.savingPercent, 0)} %`,
     ]);
-  return `${title}\n${table(columns, rows, s)}`;
+  return `${title}\n${table(columns, rows, s)}${gaps}`;
 }
 
 /** What failed, in full: the error on stderr has scrolled away above a long report by the time it ends. */

@@ -76,6 +76,14 @@ describe("the header says what it counts", () => {
   });
 });
 
+describe("a large emitter without a suggestion says why", () => {
+  it("the demo's ND H100 v5 has no recorded regions: a note under the suggestions names it", async () => {
+    const text = await demo([], sink(false));
+    const tail = text.slice(text.indexOf("Cleaner regions"));
+    expect(tail).toMatch(/Not suggested: azure Standard_ND96isr_H100_v5: no record of the regions that offer it/);
+  });
+});
+
 describe("colour follows FORCE_COLOR, NO_COLOR and TERM", () => {
   it("FORCE_COLOR colours a report written to a pipe", async () => {
     expect(await demo([], sink(false), { FORCE_COLOR: "1" })).toMatch(/\x1b\[/);
