@@ -67,6 +67,9 @@ describe("the header says what it counts", () => {
     const argv = ["--demo", "--since", "2026-11-30", "--until", "2026-11-30", "--out", dir, "--quiet"];
     await run({ argv, env: {}, cwd: dir, now: new Date("2026-12-06T08:00:00Z"), stdout: day, stderr: sink(false), interrupt: new AbortController().signal }, createRedactor([]));
     expect(day.text()).toMatch(/\(1 day, UTC\)/);
+    const md = sink(false);
+    await run({ argv: [...argv, "--format", "markdown"], env: {}, cwd: dir, now: new Date("2026-12-06T08:00:00Z"), stdout: md, stderr: sink(false), interrupt: new AbortController().signal }, createRedactor([]));
+    expect(md.text()).toMatch(/\(1 day, UTC\)/);
   });
 
   it("groups with hours of unknown power are marked", async () => {
