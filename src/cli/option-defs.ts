@@ -141,7 +141,7 @@ export const attributeName = (name: string): string => name.replace(/^no-/, "").
 
 /** The other environment variables carbon-track reads, for --help and the man page. */
 export const otherEnv: readonly [string, string][] = [
-  ["AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE", "AWS credentials (the SDK's default chain; an instance or task role is found when --providers names aws)"],
+  ["AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE", "AWS credentials (the SDK's default chain, roles included)"],
   ["AZURE_SUBSCRIPTION_ID", "the Azure subscription to read (more in the config)"],
   ["GOOGLE_APPLICATION_CREDENTIALS", "Google credentials file (else gcloud's application default)"],
   ["WATTTIME_USERNAME, WATTTIME_PASSWORD", "WattTime account (docs/watttime.md)"],
