@@ -47,7 +47,16 @@ if (flags.includes("--version") || flags.includes("-V")) {
       setTimeout(backstop, 2000, signal).unref();
     });
   }
-  Promise.all([import("../dist/cli/main.js"), import("../dist/io/leftovers.js")]).then(async ([{ main }, { Leftovers }]) => {
+  // A clone that was never built has no dist/: one line that says what to do, not a module-loader stack.
+  const built = (err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes(join(__dirname, "..", "dist"))) throw err;
+    process.stderr.write("carbon-track: dist/ is missing, the TypeScript was not built: run `npm run build` (npm ci builds too)\n");
+    process.exitCode = 1;
+    return null;
+  };
+  Promise.all([import("../dist/cli/main.js"), import("../dist/io/leftovers.js")]).catch(built).then(async (modules) => {
+    if (!modules) return;
+    const [{ main }, { Leftovers }] = modules;
     leftovers = new Leftovers();
     process.exitCode = await main({
       argv,

@@ -1,5 +1,6 @@
 import type { Redactor } from "./text/redact.js";
 import { sanitizeLine } from "./text/sanitize.js";
+import { wrapText } from "./text/wrap.js";
 
 /**
  * Talk goes to stderr; stdout is for data. Progress only on a TTY, nothing but warnings and errors with --quiet.
@@ -9,6 +10,8 @@ import { sanitizeLine } from "./text/sanitize.js";
 export interface Logger {
   /** A step that is under way (spinner-like line on a TTY, silent otherwise). */
   progress(message: string): void;
+  /** Takes the progress line away, before the report is printed on stdout (the same terminal). */
+  endProgress?(): void;
   info(message: string): void;
   verbose(message: string): void;
   warn(message: string): void;
@@ -21,6 +24,8 @@ export interface LoggerOptions {
   verbose: boolean;
   color: boolean;
   redactor: Redactor;
+  /** A terminal's width: long messages continue on indented lines instead of being wrapped mid-word by it. */
+  width?: number | null;
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
@@ -35,16 +40,19 @@ export function createLogger(opts: LoggerOptions): Logger {
   const clean = (message: string): string => sanitizeLine(opts.redactor.redact(message));
   const line = (text: string): void => {
     clearProgress();
-    opts.stream.write(`${text}\n`);
+    opts.stream.write(`${opts.width ? wrapText(text, opts.width, "  ").join("\n") : text}\n`);
   };
   const paint = (code: number, text: string): string => (opts.color ? `\x1b[${code}m${text}\x1b[39m` : text);
   return {
     progress(message) {
       if (!tty || opts.quiet) return;
       clearProgress();
-      opts.stream.write(`… ${clean(message)}`);
+      // One terminal line at most: clearing the progress clears only the line the cursor is on.
+      const text = `… ${clean(message)}`;
+      opts.stream.write(opts.width && [...text].length >= opts.width ? `${[...text].slice(0, opts.width - 2).join("")}…` : text);
       progressShown = true;
     },
+    endProgress: clearProgress,
     info(message) {
       if (!opts.quiet) line(clean(message));
     },
@@ -68,3 +76,15 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/**
+ * A progress line with a count, for a loop over rows: `tick` once per row; the line is redrawn every `every` rows
+ * (drawing it for each of a million rows would cost more than the rows). Shows only where progress does: a TTY.
+ */
+export function rowCounter(log: Logger, label: (count: string) => string, every = 5000): () => void {
+  let n = 0;
+  log.progress(label("0"));
+  return () => {
+    if (++n % every === 0) log.progress(label(n.toLocaleString("en-US")));
+  };
+}

@@ -4,6 +4,8 @@ import type { CarbonRecord } from "../schema.js";
 export interface Totals {
   rows: number;
   hours: number;
+  /** The part of `hours` billed per GPU (unit gpu-hour); the rest are instance-hours. */
+  gpuHours: number;
   unknownPowerHours: number;
   energyKwh: number;
   facilityEnergyKwh: number;
@@ -41,6 +43,7 @@ function emptyTotals(): Totals {
   return {
     rows: 0,
     hours: 0,
+    gpuHours: 0,
     unknownPowerHours: 0,
     energyKwh: 0,
     facilityEnergyKwh: 0,
@@ -64,6 +67,7 @@ const mixedCurrency = "*";
 function add(t: Totals, r: CarbonRecord): void {
   t.rows += 1;
   t.hours += r.quantity;
+  if (r.unit === "gpu-hour") t.gpuHours += r.quantity;
   if (r.co2eKg === null) t.unknownPowerHours += r.quantity;
   else {
     t.energyKwh += r.energyKwh!;

@@ -26,6 +26,9 @@ export function chooseIntensity(opts: CliOptions, env: NodeJS.ProcessEnv): Inten
     label,
     hint,
   });
+  if (opts.demo && opts.intensity === "watttime") {
+    throw new UsageError("--demo uses static intensities and makes no request: drop --intensity watttime, or give your own rows with --input");
+  }
   if (opts.demo) return fixed("demo: static intensity", "static");
   if (opts.intensity === "watttime") {
     if (!hasCredentials) throw new UsageError("--intensity watttime needs WATTTIME_USERNAME and WATTTIME_PASSWORD in the environment");

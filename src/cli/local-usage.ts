@@ -17,6 +17,9 @@ export interface LocalUsage {
   scan: UsageScan;
 }
 
+/** --providers applies to --demo and --input as to the providers: rows of the others are left out. */
+const wanted = (opts: CliOptions, provider: ProviderId): boolean => opts.providers === null || opts.providers.includes(provider);
+
 /** The span of the data itself, for --input without an explicit window. */
 function dataWindow(minStart: string, maxStart: string, opts: CliOptions): CliOptions["window"] {
   const since = minStart.slice(0, 10);
@@ -35,12 +38,14 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
   const from = `${opts.window.since}T00:00:00Z`;
   const to = `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z`;
   const inWindow = (r: UsageRecord): boolean => !opts.windowExplicit || (r.periodStart >= from && r.periodStart < to);
+  const kept = (r: UsageRecord): boolean => wanted(opts, r.provider) && inWindow(r);
   let dropped = 0;
   let minStart = "";
   let maxStart = "";
   const providers = new Set<ProviderId>();
   const input = await readInputFile(path, (r) => {
     stop();
+    if (!wanted(opts, r.provider)) return;
     if (!inWindow(r)) {
       dropped++;
       return;
@@ -51,11 +56,11 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
     scan.add(r);
   });
   const warnings = dropped > 0 ? [`${opts.inputFile}: ${dropped} rows outside ${opts.window.since}..${opts.window.until} left out`] : [];
-  async function* kept(): AsyncGenerator<UsageRecord> {
-    for await (const r of input.rows()) if (inWindow(r)) yield r;
+  async function* keptRows(): AsyncGenerator<UsageRecord> {
+    for await (const r of input.rows()) if (kept(r)) yield r;
   }
   return {
-    rows: opts.windowExplicit ? kept : input.rows,
+    rows: opts.windowExplicit || opts.providers !== null ? keptRows : input.rows,
     window: opts.windowExplicit ? opts.window : dataWindow(minStart, maxStart, opts),
     warnings,
     providers: [...providers].sort(),
@@ -66,7 +71,7 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
 /** The embedded sample: a few hundred daily rows, held in memory. */
 export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): LocalUsage {
   if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
-  const records = demoUsage(opts.window);
+  const records = demoUsage(opts.window).filter((r) => wanted(opts, r.provider));
   for (const r of records) scan.add(r);
   return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
 }

@@ -141,10 +141,17 @@ export const attributeName = (name: string): string => name.replace(/^no-/, "").
 
 /** The other environment variables carbon-track reads, for --help and the man page. */
 export const otherEnv: readonly [string, string][] = [
+  ["AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE", "AWS credentials (the SDK's default chain, roles included)"],
+  ["AZURE_SUBSCRIPTION_ID", "the Azure subscription to read (more in the config)"],
+  ["GOOGLE_APPLICATION_CREDENTIALS", "Google credentials file (else gcloud's application default)"],
   ["WATTTIME_USERNAME, WATTTIME_PASSWORD", "WattTime account (docs/watttime.md)"],
   ["XDG_CONFIG_HOME", "where the user config is looked for (default: ~/.config)"],
+  ["XDG_CACHE_HOME", "where the WattTime cache lives (default: ~/.cache)"],
   ["GITHUB_STEP_SUMMARY", "the Markdown report is appended to that file"],
-  ["NO_COLOR", "no colour on a terminal"],
+  ["NO_COLOR, FORCE_COLOR, TERM=dumb", "colour off, on (FORCE_COLOR=0: off), off"],
+  ["COLUMNS", "width to fit the report to when stdout is not a terminal"],
   ["CARBON_TRACK_TIMEOUT_MS", "per-request timeout (default: 30000)"],
+  ["CARBON_TRACK_RETRY_BASE_MS", "first retry delay, doubling (default: 500)"],
   ["CARBON_TRACK_DEADLINE_MS", "deadline for the billing providers (default: 900000)"],
+  ["CARBON_TRACK_MAX_MOER_LBS_PER_MWH", "largest plausible WattTime rate (docs/watttime.md)"],
 ];

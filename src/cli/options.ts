@@ -137,9 +137,34 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Every option that takes a value holds one: given twice (`--format csv --format json`), the run would silently take
+ * the last one, so the second is refused. (--providers takes a list in one value: aws,gcp.)
+ */
+export function refuseRepeats(program: Command): Command {
+  for (const option of program.options) {
+    // A repeatable option (--export) already collects its values with a parser of its own.
+    if (!option.required || option.parseArg) continue;
+    let seen = false;
+    option.argParser((value: string) => {
+      if (seen) throw new UsageError(`${option.long} was given twice: give it once`);
+      seen = true;
+      return value;
+    });
+  }
+  return program;
+}
+
 /** Commander's own wording, reduced to one line that names the argument. */
 function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error: /, "").replace(/\.$/, "") + " (see carbon-track --help)";
+}
+
+/** Days with --until is a window of that length ending there; with --since, the days would be silently ignored. */
+export function refuseDaysWithSince(daysArg: string | undefined, since: unknown): void {
+  if (daysArg !== undefined && since !== undefined) {
+    throw new UsageError(`give either days or --since, not both: ${daysArg} days would be ignored (days with --until ends the window there)`);
+  }
 }
 
 /**
@@ -147,7 +172,7 @@ function commanderMessage(err: CommanderError): string {
  * `layers` is given: the run passes them; callers that test the parser alone may not.
  */
 export function parseCli(argv: readonly string[], now: Date, layers?: { env: NodeJS.ProcessEnv; cwd: string }): CliOptions {
-  const program = buildProgram();
+  const program = refuseRepeats(buildProgram());
   try {
     program.parse(argv as string[], { from: "user" });
   } catch (err) {
@@ -168,9 +193,7 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
   };
   const daysArg = layered ? layered.days : program.args[0];
   const days = daysArg === undefined ? 30 : from("days", () => parseDays(daysArg));
-  if (daysArg !== undefined && o.since !== undefined && o.until !== undefined) {
-    throw new UsageError(`give either days or both --since and --until, not all three`);
-  }
+  refuseDaysWithSince(daysArg, o.since);
   const granularity = from("granularity", () => oneOf(["daily", "hourly"] as const, "--granularity")(o.granularity as string));
   const window = {
     ...from(o.since !== undefined ? "since" : "until", () => resolveWindow({ days, since: o.since as string | undefined, until: o.until as string | undefined, now })),

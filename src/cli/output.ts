@@ -19,6 +19,7 @@ import type { ReportData } from "../report/model.js";
 import { renderTables } from "../report/table.js";
 import type { CarbonRecord } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
+import { toolVersion } from "../version.js";
 import type { Format, Stamp } from "./options.js";
 
 export interface OutputContext {
@@ -31,8 +32,10 @@ export interface OutputContext {
   stdout: WatchedStdout;
   /** Where the temporary files and the directories this run creates are recorded until they are in place. */
   leftovers: Leftovers;
-  /** Decided once by the command layer: stdout is a TTY and NO_COLOR is not set. */
+  /** Decided once by the command layer (src/io/terminal.ts). */
   color: boolean;
+  /** The terminal's width the table report is fitted to; null for no limit. */
+  width: number | null;
   log: Logger;
   /** The Markdown report quotes provider messages: it goes through here before the terminal or the job summary. */
   redactor: Redactor;
@@ -108,7 +111,9 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     return {
       record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
       async finish(report) {
-        if (json) await out.add(jsonTail(report, count, report.comparison ? { comparison: report.comparison } : {}));
+        // When and by which version the document was made: added keys, after the ones readers already know.
+        const made = { generatedAt: ctx.now.toISOString(), toolVersion: toolVersion() };
+        if (json) await out.add(jsonTail(report, count, { ...(report.comparison ? { comparison: report.comparison } : {}), ...made }));
         await out.flush();
         if (ctx.html) {
           createOutDir(ctx.outDir!, ctx.leftovers);
@@ -153,7 +158,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
       await addHtml(files, report);
       try {
         await ctx.stdout.writeAll(
-          ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color }),
+          ctx.format === "markdown" ? markdown(report) : renderTables(report, { chalk: new Chalk({ level: ctx.color ? 1 : 0 }), color: ctx.color, width: ctx.width }),
         );
       } catch (err) {
         // The report on stdout is a view of the files: a reader that left early (`| head`) does not cancel them.

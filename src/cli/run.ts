@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { evaluateBudget } from "../calc/budget.js";
+import { suggestionGaps } from "../calc/suggestion-gaps.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
@@ -9,7 +10,8 @@ import { checkOutDir } from "../io/out-dir.js";
 import { pacer } from "../io/pace.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
-import { createLogger, type Logger } from "../log.js";
+import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
+import { createLogger, rowCounter, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
 import type { CarbonRecord, ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
@@ -32,8 +34,8 @@ export interface RunDeps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: Date;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Aborted when the user interrupts the run (SIGINT, SIGTERM): requests stop and nothing is written. */
   interrupt: AbortSignal;
   /**
@@ -69,14 +71,14 @@ function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
 function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
   if (opts.providers) {
     for (const id of opts.providers) {
-      if (!sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
+      if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
     }
     return opts.providers;
   }
   const configured = (Object.keys(sources) as ProviderId[]).filter((id) => sources[id].isConfigured(setup.config, env));
   if (configured.length === 0) {
     throw new UsageError(
-      "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README), or try carbon-track --demo",
+      "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README; on an AWS instance or task role, name it: --providers aws), or try carbon-track --demo",
     );
   }
   return configured;
@@ -96,9 +98,29 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);
   if (opts.verbose) {
-    for (const [id, counts] of Object.entries(requests)) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
+    // A source that asked nothing (the demo's static intensity, a cache that held everything) has no line.
+    for (const [id, counts] of Object.entries(requests)) {
+      if (counts && typeof counts === "object" && Object.keys(counts).length > 0) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
+    }
   }
 }
+
+/** The row-by-row check of --input, counting the rows read on the progress line. */
+function readProgress(log: Logger, file: string, stop: () => void): () => void {
+  const tick = rowCounter(log, (n) => `reading ${file}: ${n} rows`);
+  return () => {
+    stop();
+    tick();
+  };
+}
+
+/** A pace function that also counts the row on the progress line. */
+const withCount =
+  (tick: () => void, pace: () => void | Promise<void>) =>
+  (): void | Promise<void> => {
+    tick();
+    return pace();
+  };
 
 /** $GITHUB_STEP_SUMMARY is written at the end of the run: checked before the first request, like --out. */
 function checkStepSummary(env: NodeJS.ProcessEnv): void {
@@ -157,8 +179,7 @@ async function runStages(
   const lost = opts.format === "csv" || opts.format === "json" ? "the data on stdout is incomplete" : "nothing was written";
   const interrupted = (): void => stopIfInterrupted(deps.interrupt, lost);
 
-  const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor, width: stderrWidth(deps.stderr) });
   const http = httpPolicy(deps.env);
 
   const intensityProvider = await intensityChoice.load();
@@ -197,7 +218,7 @@ async function runStages(
     const usage = opts.demo
       ? demoLocalUsage(opts, log, scan)
       : opts.inputFile
-        ? await readInputUsage(resolve(deps.cwd, opts.inputFile), opts, scan, () => stopIfInterrupted(deps.interrupt))
+        ? await readInputUsage(resolve(deps.cwd, opts.inputFile), opts, scan, readProgress(log, opts.inputFile, () => stopIfInterrupted(deps.interrupt)))
         : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan);
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
@@ -270,7 +291,8 @@ async function runStages(
       env: deps.env,
       stdout,
       leftovers,
-      color: deps.stdout.isTTY === true && !noColor,
+      color: useColour(deps.stdout, deps.env),
+      width: terminalWidth(deps.stdout, deps.env),
       log,
       redactor,
       latestOnPartial: opts.latestOnPartial,
@@ -283,7 +305,8 @@ async function runStages(
           return out.record(r);
         }
       : out.record;
-    const estimated = await estimatePass(gathered.rows, factors, plans, sink, pacer(interrupted));
+    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)));
+    log.endProgress?.();
     const { summary } = estimated;
     if (summary.totals.rows === 0) {
       for (const f of gathered.failures) log.error(redactor.redact(f));
@@ -302,6 +325,7 @@ async function runStages(
       warnings,
       failures: [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f)),
       suggestions: estimated.suggestions,
+      suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
       budget,
     };
     talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });

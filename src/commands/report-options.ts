@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { resolveWindow, type DayWindow } from "../cli/dates.js";
-import { parseDays, stamps, type Stamp } from "../cli/options.js";
+import { parseDays, refuseDaysWithSince, refuseRepeats, stamps, type Stamp } from "../cli/options.js";
 
 export const reportFormats = ["table", "csv", "json", "markdown", "parquet"] as const;
 
@@ -25,7 +25,7 @@ function oneOf<T extends string>(values: readonly T[], flag: string, v: string):
 
 /** `carbon-track report --ledger DIR [days | --since/--until] [--format …] [--out DIR] [--stamp …]`. */
 export function parseReportCli(argv: readonly string[], now: Date): ReportOptions {
-  const program = new Command("carbon-track report")
+  const program = refuseRepeats(new Command("carbon-track report")
     .exitOverride()
     .helpOption(false)
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
@@ -38,7 +38,7 @@ export function parseReportCli(argv: readonly string[], now: Date): ReportOption
     .addOption(new Option("--stamp <s>").default("datetime"))
     .option("--html")
     .option("-q, --quiet")
-    .option("-v, --verbose");
+    .option("-v, --verbose"));
   try {
     program.parse(argv as string[], { from: "user" });
   } catch (err) {
@@ -48,7 +48,7 @@ export function parseReportCli(argv: readonly string[], now: Date): ReportOption
   const o = program.opts<Record<string, string | boolean | undefined>>();
   if (typeof o.ledger !== "string" || o.ledger.trim() === "") throw new UsageError("report needs --ledger DIR: the ledger that runs with --ledger wrote");
   const daysArg = program.args[0];
-  if (daysArg !== undefined && o.since !== undefined && o.until !== undefined) throw new UsageError(`give either days or both --since and --until, not all three`);
+  refuseDaysWithSince(daysArg, o.since);
   const explicit = daysArg !== undefined || o.since !== undefined || o.until !== undefined;
   const days = daysArg === undefined ? 30 : parseDays(daysArg);
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);

@@ -14,6 +14,7 @@ import { recordSelect, toCarbonRecord, windowFilter } from "../ledger/records.js
 import { Leftovers } from "../io/leftovers.js";
 import { checkOutDir } from "../io/out-dir.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
+import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger } from "../log.js";
 import type { ReportData } from "../report/model.js";
 import type { Redactor } from "../text/redact.js";
@@ -51,8 +52,7 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
   const fileFormat = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet";
   const outDir = fileFormat || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
 
-  const noColor = deps.env.NO_COLOR !== undefined && deps.env.NO_COLOR !== "";
-  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
+  const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor, width: stderrWidth(deps.stderr) });
   const engine = await openEngine();
   try {
     const rows = ledgerRows(dir);
@@ -97,7 +97,8 @@ export async function report(deps: RunDeps, redactor: Redactor): Promise<number>
       env: deps.env,
       stdout,
       leftovers: deps.leftovers ?? new Leftovers(),
-      color: deps.stdout.isTTY === true && !noColor,
+      color: useColour(deps.stdout, deps.env),
+      width: terminalWidth(deps.stdout, deps.env),
       log,
       redactor,
       latestOnPartial: false,

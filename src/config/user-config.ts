@@ -34,6 +34,8 @@ export const UserConfig = z
       .object({
         /** Shared-config profile; AWS_PROFILE does the same. */
         profile: z.string().min(1).optional(),
+        /** Billing prefixes of regions newer than the built-in table (usage type `XXX1-BoxUsage:…`) → region code. */
+        regionPrefixes: z.record(z.string().regex(/^[A-Z]{2,4}\d?$/, "a billing prefix such as APS9"), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "a region code such as ap-southeast-9")).optional(),
       })
       .strict()
       .optional(),

@@ -20,15 +20,25 @@ export function dailySeries(byDay: readonly Group<{ day: string }>[], since: str
   return out;
 }
 
-/** Columns of at most `width`: one day each, or the daily mean of k consecutive days when the window is longer. */
-function bucket(series: readonly { day: string; kg: number }[], width: number): { values: number[]; daysPerColumn: number } {
-  const k = Math.max(1, Math.ceil(series.length / width));
-  const values: number[] = [];
-  for (let i = 0; i < series.length; i += k) {
-    const part = series.slice(i, i + k);
-    values.push(part.reduce((s, d) => s + d.kg, 0) / part.length);
+/** How many days a bar stands for: a day, a week, or a calendar month, the finest whose bars fit. */
+type BarSpan = "day" | "week" | "month";
+
+/** The days of the window in groups of one bar each: single days, runs of 7 from the first day, or calendar months. */
+function groupsOf(series: readonly { day: string; kg: number }[], span: BarSpan): { day: string; kg: number }[][] {
+  const groups: { day: string; kg: number }[][] = [];
+  for (const [i, d] of series.entries()) {
+    const starts = span === "day" || i === 0 || (span === "week" ? i % 7 === 0 : d.day.endsWith("-01"));
+    if (starts) groups.push([d]);
+    else groups.at(-1)!.push(d);
   }
-  return { values, daysPerColumn: k };
+  return groups;
+}
+
+/** Bars of at most `width`: one per day when they fit, else one per week, else one per month, each its daily mean. */
+function bucket(series: readonly { day: string; kg: number }[], width: number): { values: number[]; span: BarSpan } {
+  const span = (["day", "week", "month"] as const).find((s) => groupsOf(series, s).length <= width) ?? "month";
+  const values = groupsOf(series, span).map((part) => part.reduce((s, d) => s + d.kg, 0) / part.length);
+  return { values, span };
 }
 
 /** A one-line trend (for Markdown and headers): one eighth block per value, scaled to the largest. */
@@ -38,17 +48,17 @@ export function sparkline(values: readonly number[]): string {
 }
 
 /**
- * A vertical bar chart of daily CO2e over the window, at most 80 columns wide: a y axis labelled with the
- * peak and half of it, and the first and last day under the bars.
+ * A vertical bar chart of daily CO2e over the window, at most `width` (80) columns wide: a y axis labelled with
+ * the peak and half of it, and the first and last day under the bars.
  */
-export function trendChart(series: readonly { day: string; kg: number }[], chalk: ChalkInstance, heightRows = 8): string {
+export function trendChart(series: readonly { day: string; kg: number }[], chalk: ChalkInstance, heightRows = 8, width = chartWidth): string {
   if (series.length === 0) return "";
   // The axis is sized for the largest day; a mean of several days can only be smaller, so its label fits too.
   const labelWidth = human(Math.max(0, ...series.map((d) => d.kg))).length;
-  const room = chartWidth - labelWidth - 3;
+  const room = width - labelWidth - 3;
   // Two columns per day (a bar and a gap) when they fit: separate bars are easier to count.
   const spaced = series.length * 2 <= room;
-  const { values, daysPerColumn } = bucket(series, spaced ? Math.floor(room / 2) : room);
+  const { values, span } = bucket(series, spaced ? Math.floor(room / 2) : room);
   const max = Math.max(0, ...values);
   const labels = [human(max), human(max / 2)];
   const eighths = values.map((v) => (max > 0 && v > 0 ? Math.max(1, Math.round((v / max) * heightRows * 8)) : 0));
@@ -65,13 +75,13 @@ export function trendChart(series: readonly { day: string; kg: number }[], chalk
   }
   const plotWidth = values.length * (spaced ? 2 : 1);
   lines.push(`${"0".padStart(labelWidth)} └${"─".repeat(plotWidth)}`);
-  // The first and last day under the first and last bar (MM-DD).
-  const first = series[0]!.day.slice(5);
-  const last = series.at(-1)!.day.slice(5);
+  // The first and last day under the first and last bar, with their year: a long window may cross one.
+  const first = series[0]!.day;
+  const last = series.at(-1)!.day;
   const lastBarEnd = spaced ? plotWidth - 1 : plotWidth;
   const axis = series.length === 1 ? first : first.padEnd(Math.max(first.length + 1, lastBarEnd - last.length)) + last;
   lines.push(`${" ".repeat(labelWidth + 2)}${axis}`);
-  const unit = daysPerColumn === 1 ? "one bar per day" : `each bar is the daily mean of ${daysPerColumn} days`;
+  const unit = span === "day" ? "one bar per day" : span === "week" ? "one bar per week from the first day, its daily mean" : "one bar per calendar month, its daily mean";
   return `${chalk.bold("Daily CO2e, kg")} (${unit}, UTC)\n${lines.join("\n")}`;
 }
 

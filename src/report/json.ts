@@ -26,6 +26,48 @@ const members = (entries: [string, unknown][]): string =>
 export type JsonHead = Pick<ReportData, "schemaVersion" | "period" | "options">;
 export type JsonTail = Pick<ReportData, "summary" | "provenance" | "warnings" | "failures" | "suggestions" | "budget">;
 
+/**
+ * A record's figures with the decimals its CSV column has (docs/csv-schema.md), so the two formats agree and the JSON
+ * carries no binary noise such as 0.5571699999999999; a power status the estimator left unset is "ok", as in the CSV.
+ */
+const recordDecimals: Partial<Record<keyof CarbonRecord, number>> = {
+  quantity: 6,
+  cost: 4,
+  gpuCount: 4,
+  gpuUtilization: 3,
+  powerWatts: 1,
+  powerLowWatts: 1,
+  powerHighWatts: 1,
+  energyKwh: 6,
+  pue: 3,
+  facilityEnergyKwh: 6,
+  facilityEnergyLowKwh: 6,
+  facilityEnergyHighKwh: 6,
+  intensityKgPerKwh: 6,
+  co2eKg: 6,
+  co2eLowKg: 6,
+  co2eHighKg: 6,
+  embodiedKg: 6,
+  embodiedLowKg: 6,
+  embodiedHighKg: 6,
+};
+
+/** Rounded to `digits` decimals; -0 becomes 0. */
+const round = (value: number, digits: number): number => Number(value.toFixed(digits)) + 0;
+
+function roundedRecord(record: CarbonRecord): CarbonRecord {
+  const out: Record<string, unknown> = { ...record, powerStatus: record.powerStatus ?? "ok" };
+  for (const [key, digits] of Object.entries(recordDecimals)) {
+    const v = out[key];
+    if (typeof v === "number" && Number.isFinite(v)) out[key] = round(v, digits!);
+  }
+  return out as unknown as CarbonRecord;
+}
+
+/** Figures after the records (totals, suggestions, provenance) at the CSV files' six decimals. */
+const roundFigures = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? round(v, 6) : v)));
+
 /** Everything up to the first record. */
 export function jsonHead(r: JsonHead): string {
   const { schemaVersion, period, options } = r;
@@ -34,11 +76,13 @@ export function jsonHead(r: JsonHead): string {
 
 /** One record of the `records` array; `index` 0 for the first. */
 export function jsonRecord(record: CarbonRecord, index: number): string {
-  return `${index === 0 ? "" : ","}\n    ${nested(record, 2)}`;
+  return `${index === 0 ? "" : ","}\n    ${nested(roundedRecord(record), 2)}`;
 }
 
 /** Everything after the last record. */
 export function jsonTail(r: JsonTail, records: number, extra: Record<string, unknown>): string {
   const { summary, provenance, warnings, failures, suggestions, budget } = r;
-  return `${records === 0 ? "" : "\n  "}],\n${members(Object.entries({ summary, provenance, warnings, failures, suggestions, budget, ...extra }))}\n}\n`;
+  const figures = roundFigures({ summary, provenance, suggestions, budget }) as Pick<JsonTail, "summary" | "provenance" | "suggestions" | "budget">;
+  const tail = { summary: figures.summary, provenance: figures.provenance, warnings, failures, suggestions: figures.suggestions, budget: figures.budget, ...extra };
+  return `${records === 0 ? "" : "\n  "}],\n${members(Object.entries(tail))}\n}\n`;
 }

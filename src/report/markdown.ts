@@ -42,7 +42,7 @@ function headerSection(r: ReportData): string {
   const t = r.summary.totals;
   const series = dailySeries(r.summary.byDay, r.period.since, r.period.until);
   const lines = [
-    `## carbon-track: GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} days, UTC)`,
+    `## carbon-track: GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} ${r.period.days === 1 ? "day" : "days"}, UTC)`,
     "",
     `- **CO2e: ${human(t.co2eKg)} kg** (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)`,
     `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); billed hours (instance-hours, or GPU-hours where billed per GPU): ${human(t.hours)}`,

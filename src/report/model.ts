@@ -33,6 +33,8 @@ export interface ReportData {
   failures: string[];
   /** Cleaner regions for the largest emitters, largest emitter first. */
   suggestions: Suggestion[];
+  /** Large emitters left without a suggestion because where their type is offered is not recorded, one line each. */
+  suggestionGaps?: string[];
   /** Null when no --budget was given. */
   budget: BudgetStatus | null;
   /** Against the period of the same length before, when a ledger holds it. */

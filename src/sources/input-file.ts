@@ -36,10 +36,24 @@ function openSource(file: string): Source {
   };
 }
 
+/**
+ * A spreadsheet in a locale with a decimal comma saves "CSV" with semicolons (or a tab): the header is then one cell
+ * that holds every name, and "missing columns" would send a person to check names that are all there.
+ */
+function separatorHint(file: string, names: readonly string[]): void {
+  for (const [separator, label] of [[";", "semicolon"], ["\t", "tab"]] as const) {
+    const split = names.flatMap((n) => n.split(separator).map((x) => x.trim()));
+    if (split.length > names.length && inputColumns.every((c) => split.includes(c))) {
+      throw new UsageError(`${file} looks ${label}-separated (\`${separator === ";" ? ";" : "\\t"}\` between the column names): save it as comma-separated CSV, with . as the decimal point (see docs/csv-schema.md)`);
+    }
+  }
+}
+
 /** Reads a row's cells by the header's names (the last column of a name wins); checks the required ones are there. */
 function picker(file: string, header: readonly string[]): (cells: readonly string[]) => InputRow {
   const names = header.map((h) => h.trim());
   const missing = inputColumns.filter((c) => !names.includes(c));
+  if (missing.length) separatorHint(file, names);
   if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
   const at = rowColumns.map((c) => [c, names.lastIndexOf(c)] as const).filter(([, i]) => i >= 0);
   return (cells) => {

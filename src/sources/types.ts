@@ -46,6 +46,11 @@ export interface UsageSource {
   readonly id: ProviderId;
   /** Configured when the user gave what the provider needs (ARCHITECTURE.md "Which providers run"). */
   isConfigured(config: UserConfig, env: NodeJS.ProcessEnv): boolean;
+  /**
+   * Named with --providers, the provider is asked even when isConfigured sees nothing: its SDK's default chain may find
+   * credentials no variable shows (an EC2 instance role through the metadata service), and says so when it finds none.
+   */
+  readonly chainDecides?: boolean;
   /** One line telling a person how to configure the provider. */
   readonly howToConfigure: string;
   fetch(ctx: SourceContext): Promise<SourceResult>;

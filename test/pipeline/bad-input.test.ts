@@ -36,7 +36,7 @@ const cases: BadInputCase[] = [
   { name: "since after until", args: ["--demo", "--since", "2026-10-31", "--until", "2026-10-01"], message: /--since 2026-10-31 is after --until 2026-10-01/ },
   { name: "until in the future", args: ["--demo", "--until", "2099-01-01"], message: /in the future/ },
   { name: "window over a year", args: ["--demo", "--since", "2024-01-01", "--until", "2025-06-01"], message: /at most 365/ },
-  { name: "days with since and until", args: ["7", "--demo", "--since", "2026-10-01", "--until", "2026-10-02"], message: /either days or both/ },
+  { name: "days with since and until", args: ["7", "--demo", "--since", "2026-10-01", "--until", "2026-10-02"], message: /either days or --since/ },
   { name: "format xml", args: ["--demo", "--format", "xml"], message: /--format "xml" is not one of table, csv, json, markdown/ },
   { name: "stamp weekly", args: ["--demo", "--stamp", "weekly"], message: /--stamp "weekly"/ },
   { name: "granularity monthly", args: ["--demo", "--granularity", "monthly"], message: /--granularity "monthly"/ },

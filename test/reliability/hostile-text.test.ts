@@ -70,7 +70,7 @@ describe("the sanitizer", () => {
 
   it("escapes names in the terminal tables and keeps our own colours", async () => {
     const report = await reportFrom([usage("aws", `us-east-1${csi8bit}`, `p5.48xlarge${clear}${overwrite}`, "2026-10-01", 5)]);
-    const out = renderTables(report, { chalk: new Chalk({ level: 1 }), color: true });
+    const out = renderTables(report, { chalk: new Chalk({ level: 1 }), color: true, width: null });
     // The only escape sequences left are the colours (SGR) we write.
     expect(out.replace(/\x1b\[[0-9;]*m/g, "")).not.toMatch(RAW);
     expect(out).toMatch(/\x1b\[1m/);

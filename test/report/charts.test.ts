@@ -18,8 +18,14 @@ describe("terminal charts", () => {
     expect(month).toContain("01-30");
     const year = trendChart(series(365), plain);
     expect(width(year)).toBeLessThanOrEqual(80);
-    expect(year).toMatch(/daily mean of \d+ days/);
-    expect(year).toContain("12-31");
+    // Issue 19: a year is weeks, not 6-day bars, and the axis names the year.
+    expect(year).toContain("one bar per week");
+    expect(year).toContain("2026-01-01");
+    expect(year).toContain("2026-12-31");
+    const narrow = trendChart(series(365), plain, 8, 50);
+    // The title is wrapped by the report with the other prose lines; the chart itself fits.
+    expect(width(narrow.split("\n").slice(1).join("\n"))).toBeLessThanOrEqual(50);
+    expect(narrow).toContain("one bar per calendar month");
   });
 
   it("scales bars to the peak: the largest day is a full column, an empty day is blank", () => {

@@ -31,7 +31,7 @@ describe("demo report in the terminal and its files", () => {
   it("shows the trend chart, the shares and the suggestions, without colour codes when stdout is not a TTY", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Daily CO2e, kg (one bar per day, UTC)");
-    expect(run.stdout).toMatch(/10-01 +10-30/);
+    expect(run.stdout).toMatch(/2026-10-01 +2026-10-30/);
     expect(run.stdout).toMatch(/Share of CO2e by provider\n {2}aws +█+/);
     expect(run.stdout).toContain("Share of CO2e by region");
     expect(run.stdout).toMatch(/Cleaner regions for the largest emitters[^\n]*\n[\s\S]*aws p5\.48xlarge +│ us-east-1 → /);

@@ -59,7 +59,8 @@ export async function resolveWattTime(demands: RegionDemand[], ctx: IntensityCon
     nowMs: session.nowMs,
     warnings: table.warnings,
     fail: call.fail,
-    verbose: (m) => ctx.log.verbose(m),
+    // Each provider's usage is resolved as its own batch: the line says which, or a zone seems to be asked twice.
+    verbose: (m) => ctx.log.verbose(`${m} (${batchName(demands)})`),
   };
   // Zones run side by side: the session's limiter bounds the requests in flight across every call of the run.
   const outcomes = new Map<string, Awaited<ReturnType<typeof resolveZone>> | string>();
@@ -133,4 +134,9 @@ async function resolveZoneCodes(
     }),
   );
   return out;
+}
+
+/** The providers whose usage a batch holds, e.g. "aws batch" or "aws, gcp batch". */
+function batchName(demands: readonly RegionDemand[]): string {
+  return `${[...new Set(demands.map((d) => d.key.slice(0, d.key.indexOf(":"))))].sort().join(", ")} batch`;
 }

@@ -32,6 +32,9 @@ export function backoffMs(policy: HttpPolicy, attempt: number, random: () => num
  * Its retry machinery classifies throttling and transient errors; only the pacing and the attempt count are ours.
  */
 export function createClient(config: UserConfig, http: HttpPolicy): CostExplorerClient {
+  // The SDK's notice that its future releases need a newer Node is for this tool's maintainers (package.json
+  // engines), not for a person reading a report: 8 lines on stderr at every run. The SDK reads only process.env.
+  if (!process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const client = new CostExplorerClient({
     region: costExplorerRegion,
     // Undefined lets the SDK read AWS_PROFILE itself.

@@ -5,8 +5,9 @@ import type { SourceContext } from "../types.js";
 export const requiredActions = "ce:GetCostAndUsage and ce:GetDimensionValues";
 
 /** Turns whatever the SDK threw into one line for a person, with any credential it quotes redacted. */
-export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "http" | "window" | "redactor">): ProviderError {
+export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "http" | "window" | "redactor">, profileProblem: string | null = null): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (profileProblem) return new ProviderError("aws", profileProblem);
   const name = errorName(error);
   // Redacted before the first line is taken: a header echoed over two lines must not leave half a token.
   const detail = firstLine(ctx.redactor.redact(error instanceof Error ? error.message : String(error)));
@@ -31,7 +32,10 @@ export function explainAwsError(error: unknown, ctx: Pick<SourceContext, "http" 
       case "ExpiredTokenException":
         return `Cost Explorer rejected the credentials (${name}); check AWS_PROFILE or the access key in use`;
       case "CredentialsProviderError":
-        return "no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or web identity, or aws.profile in the config";
+        return "no AWS credentials found: set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or web identity, or aws.profile in the config, or run on an instance or task role";
+      case "ConnectionFailed":
+        // The code says which: refused, no such host, unreachable, a certificate the proxy replaced.
+        return `could not reach Cost Explorer (${connectionCode(error)}) after retries: check the network, HTTPS_PROXY, or AWS_ENDPOINT_URL_COST_EXPLORER if set`;
       case "TimeoutError":
       case "RequestTimeout":
         return `no answer from Cost Explorer within ${ctx.http.timeoutMs} ms`;
@@ -62,10 +66,16 @@ function errorName(error: unknown): string {
     if (code === "ETIMEDOUT") return "TimeoutError";
     // A body cut off half-way: Node says "aborted" (or resets the socket) once the connection drops.
     if (code === "ECONNRESET" || code === "EPIPE" || error.message === "aborted") return "ConnectionDropped";
+    if (typeof code === "string" && connectionCodes.test(code)) return "ConnectionFailed";
     return error.name;
   }
   return "Error";
 }
+
+/** Node's codes for a connection that could not be made (DNS, routing, refusal, TLS). */
+const connectionCodes = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|CERT_\w+|UNABLE_TO_\w+|SELF_SIGNED_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_\w+)$/;
+
+const connectionCode = (error: unknown): string => String((error as { code?: unknown }).code);
 
 function firstLine(text: string): string {
   return text.split("\n")[0]?.trim() || "no message";

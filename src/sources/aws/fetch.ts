@@ -4,7 +4,8 @@ import { UsageRecord } from "../../schema.js";
 import type { SourceContext, SourceResult } from "../types.js";
 import { CostExplorerCalls, createClient } from "./client.js";
 import { explainAwsError } from "./errors.js";
-import { addPage, emptyMapped } from "./map.js";
+import { missingProfile } from "./profile.js";
+import { addPage, emptyMapped, unknownPrefixWarnings } from "./map.js";
 import { instanceTypesQuery, usageQuery } from "./query.js";
 import { looksAccelerated } from "./usage-type.js";
 
@@ -23,7 +24,7 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
     const mapped = emptyMapped();
     const wanted = new Set(gpuTypes);
     ctx.log.progress("AWS: reading GPU instance-hours");
-    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) addPage(mapped, page.ResultsByTime, wanted);
+    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
 
     const failures = [...mapped.failures];
     const records: UsageRecord[] = [];
@@ -32,9 +33,9 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
       if (checked.success) records.push(checked.data);
       else failures.push(`${record.account} ${record.region} ${record.instanceType} ${record.periodStart}: ${firstIssue(checked.error)}`);
     }
-    return { records: records.sort(byKey), warnings: [...mapped.warnings], failures, requests: calls.requests };
+    return { records: records.sort(byKey), warnings: [...mapped.warnings, ...unknownPrefixWarnings(mapped)], failures, requests: calls.requests };
   } catch (error) {
-    throw explainAwsError(error, ctx);
+    throw explainAwsError(error, ctx, await missingProfile(error, ctx));
   } finally {
     client.destroy();
   }

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import type { UserConfig } from "../../config/user-config.js";
 import type { SourceContext, SourceResult, UsageSource } from "../types.js";
 
-/** Variables any one of which gives the SDK's default chain something to work with. */
+/**
+ * Variables any one of which gives the SDK's default chain something to work with. An instance role shows in none:
+ * it is found when AWS is named with --providers (chainDecides), not probed on every run.
+ */
 const credentialVariables = [
   "AWS_ACCESS_KEY_ID",
   "AWS_PROFILE",
@@ -22,6 +25,7 @@ function sharedFileExists(env: NodeJS.ProcessEnv): boolean {
 
 export const awsSource: UsageSource = {
   id: "aws",
+  chainDecides: true,
   howToConfigure: "AWS: set AWS_PROFILE (or aws.profile in the config), access keys, or a web-identity token; the credentials need ce:GetCostAndUsage and ce:GetDimensionValues",
   isConfigured(config: UserConfig, env: NodeJS.ProcessEnv): boolean {
     if (config.aws?.profile) return true;

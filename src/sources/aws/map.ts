@@ -29,9 +29,20 @@ export interface Mapped {
   records: Map<string, UsageRecord>;
   warnings: Set<string>;
   failures: Set<string>;
+  /** GPU hours left out because their usage type's region prefix is not known, by usage type. */
+  unknownPrefixes: Map<string, { prefix: string; hours: number }>;
 }
 
-export const emptyMapped = (): Mapped => ({ records: new Map(), warnings: new Set(), failures: new Set() });
+export const emptyMapped = (): Mapped => ({ records: new Map(), warnings: new Set(), failures: new Set(), unknownPrefixes: new Map() });
+
+/** One warning per usage type of an unknown prefix: its hours, and the config entry that would place them. */
+export function unknownPrefixWarnings(mapped: Mapped): string[] {
+  return [...mapped.unknownPrefixes].map(
+    ([usageType, { prefix, hours }]) =>
+      `usage type ${usageType}: region prefix ${prefix} is not known, so its ${hours} hours are left out; ` +
+      `name its region in the --config file: "aws": { "regionPrefixes": { "${prefix}": "<region code>" } }`,
+  );
+}
 
 /** Cost Explorer writes `2026-10-01` for days and `2026-10-01T00:00:00Z` for hours; records carry instants. */
 export function toInstant(period: string): string {
@@ -49,16 +60,18 @@ const isGpu = (instanceType: string, gpuTypes: ReadonlySet<string>): boolean =>
  * (account, region, type, period) merge into one record, so hours add up to the bill.
  * `gpuTypes` are the EC2 types asked for: any other EC2 row (the filter should have dropped it) stays out.
  */
-export function addPage(into: Mapped, results: readonly ResultByTime[], gpuTypes: ReadonlySet<string>): void {
+export function addPage(into: Mapped, results: readonly ResultByTime[], gpuTypes: ReadonlySet<string>, extraPrefixes?: Readonly<Record<string, string>>): void {
   for (const period of results) {
     const periodStart = toInstant(period.TimePeriod.Start);
     const periodEnd = toInstant(period.TimePeriod.End);
     for (const group of period.Groups) {
       const [account, usageType] = group.Keys;
-      const parsed = parseUsageType(usageType);
+      const parsed = parseUsageType(usageType, extraPrefixes);
       if (!parsed.ok) {
         if (parsed.reason === "unknown-prefix" && isGpu(usageType.slice(usageType.indexOf(":") + 1), gpuTypes)) {
-          into.warnings.add(`usage type ${usageType}: region prefix ${parsed.prefix ?? ""} is not known, so its hours are left out`);
+          const seen = into.unknownPrefixes.get(usageType) ?? { prefix: parsed.prefix ?? "", hours: 0 };
+          seen.hours = addDecimals(seen.hours, Number(group.Metrics[usageMetric].Amount));
+          into.unknownPrefixes.set(usageType, seen);
         }
         continue;
       }

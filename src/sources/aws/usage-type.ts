@@ -53,7 +53,8 @@ export type ParsedUsageType =
 /** Region prefixes are upper-case letters and digits; kinds (`BoxUsage`, `Train`) are mixed case. */
 const prefixPattern = /^[A-Z]{2,4}\d?$/;
 
-export function parseUsageType(usageType: string): ParsedUsageType {
+/** `extraPrefixes`: aws.regionPrefixes from the config, for a region newer than the table above. */
+export function parseUsageType(usageType: string, extraPrefixes?: Readonly<Record<string, string>>): ParsedUsageType {
   const colon = usageType.indexOf(":");
   if (colon <= 0 || colon === usageType.length - 1) return { ok: false, reason: "not-an-instance" };
   const head = usageType.slice(0, colon);
@@ -61,7 +62,7 @@ export function parseUsageType(usageType: string): ParsedUsageType {
   const dash = head.indexOf("-");
   const candidate = dash > 0 ? head.slice(0, dash) : "";
   if (!prefixPattern.test(candidate)) return { ok: true, region: unprefixedRegion, kind: head, instanceType };
-  const region = regionByPrefix.get(candidate);
+  const region = regionByPrefix.get(candidate) ?? (extraPrefixes && Object.hasOwn(extraPrefixes, candidate) ? extraPrefixes[candidate] : undefined);
   if (region === undefined) return { ok: false, reason: "unknown-prefix", prefix: candidate };
   return { ok: true, region, kind: head.slice(dash + 1), instanceType };
 }

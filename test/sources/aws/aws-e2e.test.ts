@@ -44,7 +44,9 @@ async function run(opts: FakeOptions = {}, extra: { args?: string[]; env?: Recor
     CARBON_TRACK_RETRY_BASE_MS: "10",
     ...extra.env,
   };
-  const result = await runCli(["30", "--providers", "aws", "--out", out, "--stamp", "none", ...(extra.args ?? [])], { env });
+  // An option is given once (a second --providers is refused): the extra arguments may name the providers themselves.
+  const providers = extra.args?.includes("--providers") ? [] : ["--providers", "aws"];
+  const result = await runCli(["30", ...providers, "--out", out, "--stamp", "none", ...(extra.args ?? [])], { env });
   return { result, out, day, requests: fake.requests };
 }
 
