@@ -103,7 +103,7 @@ function buildProgram(): Command {
     .option("--gpu-util <u>")
     .option("--utilization <file>")
     .option("--no-embodied")
-    .addOption(new Option("--signal <s>").default("marginal"))
+    .addOption(new Option("--signal <s>").default("average"))
     .option("--intensity <p>")
     .option("--no-cache")
     .addOption(new Option("--format <f>").default("table"))

@@ -137,7 +137,8 @@ async function runStages(
   outDir: string | null,
   opened: { stores: Stores | null },
 ): Promise<number> {
-  const intensityChoice = chooseIntensity(opts, deps.env);
+  const signalChoices = chooseIntensity(opts, deps.env);
+  const intensityChoice = signalChoices.marginal;
   const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   const leftovers = deps.leftovers ?? new Leftovers();
@@ -149,14 +150,12 @@ async function runStages(
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: deps.stderr.isTTY === true && !noColor, redactor });
   const http = httpPolicy(deps.env);
 
-  const intensityProvider = await intensityChoice.load();
+  const [marginalProvider, averageProvider] = await Promise.all([intensityChoice.load(), signalChoices.average.load()]);
   const batchDeps: BatchDeps = {
     setup,
-    signal: opts.signal,
     gpuUtilization: opts.gpuUtilization,
-    provider: intensityProvider,
+    providers: { marginal: marginalProvider, average: averageProvider },
     ctx: {
-      signal: opts.signal,
       env: deps.env,
       log,
       abort: deps.interrupt,
@@ -209,7 +208,13 @@ async function runStages(
   // Once the usage is read and checked (a bad --input is exit 2 with nothing created): the ledger's lock, the engine.
   const stores = (opened.stores = await openStores(opts, setup, deps.cwd, deps.now));
   const { window } = gathered;
-  const intensity = mergeTables(gathered.batches.map((b) => b.table));
+  const tables = {
+    marginal: mergeTables(gathered.batches.map((b) => b.tables.marginal)),
+    average: mergeTables(gathered.batches.map((b) => b.tables.average)),
+  };
+  const otherSignal = opts.signal === "marginal" ? "average" : "marginal";
+  const intensity = tables[opts.signal];
+  const companion = tables[otherSignal];
   const plans = topPlans(
     gathered.batches.flatMap((b) => b.plans),
     defaultSuggestionLimits,
@@ -227,6 +232,9 @@ async function runStages(
       utilizationFile: opts.utilizationFile,
       signal: opts.signal,
       intensity: intensityChoice.label,
+      location: signalChoices.average.label,
+      inventorySignal: "average" as const,
+      decisionSignal: "marginal" as const,
       embodied: opts.embodied ? { lifetimeYears: setup.catalog.embodied.lifetimeYears.value, occupancy: setup.catalog.embodied.occupancy.value } : null,
     },
   };
@@ -235,6 +243,7 @@ async function runStages(
     regions: setup.regions,
     intensity,
     signal: opts.signal,
+    companion,
     gpuUtilization: opts.gpuUtilization,
     utilizationRules: setup.utilizationRules,
     measured: setup.measured,
@@ -274,18 +283,18 @@ async function runStages(
       ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
       : null;
     // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
-    const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
+    const warnings = [...gathered.warnings, ...intensity.warnings, ...companion.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
     report = {
       ...head,
       summary,
       // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
-      provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
+      provenance: [...intensity.provenance, ...companion.provenance].filter((p) => usedKeys.has(p.key)),
       warnings,
-      failures: [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f)),
+      failures: [...gathered.failures, ...intensity.failures, ...companion.failures].map((f) => redactor.redact(f)),
       suggestions: estimated.suggestions,
       budget,
     };
-    talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });
+    talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
     if (ledger) {
       const { written, comparison } = await commitLedger(ledger, opts, setup, window, head, summary);

@@ -7,6 +7,7 @@ import { comparisonText, partialText } from "./header-extra.js";
 import { embodiedBasis, utilizationText, type ReportData } from "./model.js";
 import { compact, human, percent } from "./numbers.js";
 import { sanitizeLine as text } from "../text/sanitize.js";
+import { signalsExplained, signalTotals } from "./signals-text.js";
 
 export interface TableStyle {
   chalk: ChalkInstance;
@@ -38,6 +39,8 @@ function header(r: ReportData, s: TableStyle): string {
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${human(t.hours)}`,
   ];
+  const [lead, other] = signalTotals(t, r.options.signal);
+  lines.splice(lines.length - 1, 1, c.bold(lead!), `${other!}   Billed hours: ${human(t.hours)}`, signalsExplained);
   if (r.options.embodied) lines.push(`Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of totals): ${human(t.unknownPowerHours)}`);
   const comparison = comparisonText(r);
@@ -71,15 +74,16 @@ function groupTable<K>(title: string, cols: string[], groups: Group<K>[], keyCel
 const place = (k: { provider: string; region: string }): string => text(`${k.provider}:${k.region}`);
 
 function provenanceTable(r: ReportData, s: TableStyle): string {
-  const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key));
+  // Both signals per region: the location-based (average) line first.
+  const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key) || a.signal.localeCompare(b.signal));
   // One reason for every region (the usual case with a fallback) is said once, in the title.
   const notes = new Set(sorted.map((p) => p.note));
   const shared = notes.size === 1 ? [...notes][0]! : null;
-  const head = shared === null ? ["Region", "Grid zone", "kg/kWh", "Source / note"] : ["Region", "Grid zone", "kg/kWh", "Source"];
-  const table = makeTable(head, s, ["left", "left", "right", "left"]);
+  const head = shared === null ? ["Region", "Signal", "Grid zone", "kg/kWh", "Source / note"] : ["Region", "Signal", "Grid zone", "kg/kWh", "Source"];
+  const table = makeTable(head, s, ["left", "left", "left", "right", "left"]);
   for (const p of sorted) {
     const source = shared === null && p.note ? `${text(p.source)}\n${text(p.note)}` : text(p.source);
-    table.push([text(p.key), text(p.zone ?? "-"), p.meanKgPerKwh.toFixed(3), source]);
+    table.push([text(p.key), p.signal === "average" ? "location" : "marginal", text(p.zone ?? "-"), p.meanKgPerKwh.toFixed(3), source]);
   }
   const signals = [...new Set(sorted.map((p) => p.signal))].join(", ");
   const title = `Intensity provenance per region (${signals || r.options.signal}${shared ? `; ${text(shared)}` : ""})`;
@@ -87,9 +91,9 @@ function provenanceTable(r: ReportData, s: TableStyle): string {
 }
 
 function suggestionsTable(r: ReportData, s: TableStyle): string {
-  const title = s.chalk.bold("Cleaner regions for the largest emitters (same hours, same power, that region's PUE and intensity)");
+  const title = s.chalk.bold("Cleaner regions for the largest emitters, ranked by marginal CO2 (same hours and power, that region's PUE and intensity; location-based change beside)");
   if (r.suggestions.length === 0) return `${title}\nnone: no region that offers these instance types would have emitted less`;
-  const table = makeTable(["Instance type", "From → to", "CO2e kg", "There kg", "Saving kg", "Saving"], s, ["left", "left", "right", "right", "right", "right"]);
+  const table = makeTable(["Instance type", "From → to", "CO2 kg", "There kg", "Saving kg", "Saving", "Location CO2e Δ kg"], s, ["left", "left", "right", "right", "right", "right", "right"]);
   for (const x of r.suggestions) {
     table.push([
       text(`${x.provider} ${x.instanceType}`),
@@ -98,6 +102,7 @@ function suggestionsTable(r: ReportData, s: TableStyle): string {
       compact(x.toCo2eKg),
       s.chalk.green(compact(x.savingKg)),
       `${human(x.savingPercent, 0)} %`,
+      x.locationChangeKg === null ? "-" : `${x.locationChangeKg > 0 ? "+" : ""}${compact(x.locationChangeKg)}`,
     ]);
   }
   return `${title}\n${table.toString()}`;
