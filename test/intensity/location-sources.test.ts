@@ -161,6 +161,20 @@ describe("EIA v2 hourly fuel mix (EIA-930) × IPCC AR5 factors", () => {
     }, 30_000);
   }
 
+  it("fetches a zone once for batches resolved at the same time (one per billing provider)", async () => {
+    const fake = await startFakeEia();
+    fakes.push(fake);
+    const env = { EIA_API_KEY: EIA_KEY, CARBON_TRACK_EIA_URL: fake.url };
+    const provider = locationProvider([eiaSource]);
+    const [a, b] = await Promise.all([
+      provider.resolve([demand("aws", "us-east-1", days("2026-10-01", 2))], ctx(env, { cache: false })),
+      provider.resolve([demand("azure", "eastus", days("2026-10-01", 2))], ctx(env, { cache: false })),
+    ]);
+    expect(fake.log).toHaveLength(1);
+    expect((a.requests.eia ?? 0) + (b.requests.eia ?? 0)).toBe(1);
+    expect(b.byPeriod.get("azure:eastus")!.get("2026-10-02T00:00:00Z")).toEqual(a.byPeriod.get("aws:us-east-1")!.get("2026-10-02T00:00:00Z"));
+  });
+
   it("retries a 429 and then uses the answer", async () => {
     const fake = await startFakeEia();
     fakes.push(fake);

@@ -69,6 +69,9 @@ async function zonePoints(source: HourlySource, zone: string, fromMs: number, to
  * annual average with the reason in its note; a failed source is also a failure of the run (exit 3), named.
  */
 export function locationProvider(sources: readonly HourlySource[]): IntensityProvider {
+  // Each billing provider's batch is resolved on its own, often at the same time: a zone over the same span (PJM
+  // for aws us-east-1 and azure eastus) is fetched once for all of them.
+  const shared = new Map<string, Promise<GridPoint[]>>();
   return {
     id: "location",
     async resolve(demands: RegionDemand[], ctx: IntensityContext): Promise<IntensityTable> {
@@ -105,7 +108,10 @@ export function locationProvider(sources: readonly HourlySource[]): IntensityPro
         let points: GridPoint[];
         try {
           const cache = ctx.cacheDir ? dayCache(ctx.cacheDir, `location/${source.id}`, ctx.redactor) : null;
-          points = await zonePoints(source, zone, fromMs, toMs, call, cache);
+          const id = `${source.id}\u0000${zone}\u0000${fromMs}\u0000${toMs}`;
+          let pending = shared.get(id);
+          if (!pending) shared.set(id, (pending = zonePoints(source, zone, fromMs, toMs, call, cache)));
+          points = await pending;
         } catch (err) {
           if (ctx.abort.aborted) throw err;
           const why = ctx.redactor.redact((err as Error).message);
