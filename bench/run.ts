@@ -64,7 +64,7 @@ try {
     line(`   ${name}: ${parts.join("; ")}`);
   }
   line(`   warm WattTime requests: ${e2e.warm.wire.watttime} (target 0: ${verdict(e2e.warm.wire.watttime === 0)})`);
-  line(`   warm EIA + GB requests: ${e2e.warm.wire.eia + e2e.warm.wire.gb} (days not yet published are asked again; the rest come from the cache)`);
+  line(`   warm EIA + GB requests: ${e2e.warm.wire.eia + e2e.warm.wire.gb} (complete days come from the cache; a day not yet complete would be asked again)`);
 } finally {
   await fakes.close();
 }
