@@ -233,6 +233,15 @@ describe("GB Carbon Intensity national actuals", () => {
 });
 
 describe("Electricity Maps past-range", () => {
+  it("fails on a refused key (401), naming the signal, never the key", async () => {
+    const fake = await startFakeElectricityMaps({ plan: "paid" });
+    fakes.push(fake);
+    const env = { ELECTRICITYMAPS_API_KEY: "em-Wrong-Token-9876543210", ELECTRICITYMAPS_API_URL: fake.url };
+    const table = await locationProvider([electricityMapsSource]).resolve([demand("aws", "eu-north-1", days("2026-10-01", 1))], ctx(env));
+    expect(table.failures[0]).toMatch(/^location-based signal electricity-maps failed for aws:eu-north-1: electricity-maps past-range aws:eu-north-1: HTTP 401/);
+    expect(table.failures[0]).not.toContain("em-Wrong-Token");
+  });
+
   it("gives hourly lifecycle figures with a key, located by the cloud region, the key in the auth-token header only", async () => {
     const fake = await startFakeElectricityMaps({ plan: "paid" });
     fakes.push(fake);

@@ -22,7 +22,7 @@ const Answer = z.object({
  * Electricity Maps API v3 `carbon-intensity/past-range`, hourly, lifecycle gCO2eq/kWh (consumption-based: imports
  * included), located by the cloud region itself (`dataCenterProvider` + `dataCenterRegion`) with the caller-IP
  * fallback turned off. The key goes in the `auth-token` header. The free tier has no past-range (history is the
- * last 24 h only): a 401/403 there is the plan's limit, reported as such, not a failure.
+ * last 24 h only): a 403 there is the plan's limit, reported as such, not a failure; a 401 (key refused) is.
  */
 export const electricityMapsSource: HourlySource = {
   id: "electricity-maps",
@@ -51,7 +51,8 @@ export const electricityMapsSource: HourlySource = {
       try {
         body = await getJson(url, { http: call.http, abort: call.abort, what, count: call.count, headers: { "auth-token": call.env.ELECTRICITYMAPS_API_KEY ?? "" } });
       } catch (err) {
-        if (err instanceof HttpCallFailed && (err.status === 401 || err.status === 403)) {
+        // 401 is a key refused (a failure, below); 403 is a key whose plan lacks the endpoint.
+        if (err instanceof HttpCallFailed && err.status === 403) {
           throw new SourceNotInPlan("the key's plan has no past-range history (the free tier covers the last 24 h only)");
         }
         throw err;
