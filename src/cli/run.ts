@@ -89,7 +89,8 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   if (opts.format === "csv" || opts.format === "json") {
     // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
     for (const p of report.provenance) {
-      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
+      const signal = p.signal === "average" ? "location-based" : "marginal";
+      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""} ${signal}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
     }
   }
   const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };

@@ -75,7 +75,7 @@ describe("carbon-track with hourly location-based signals", () => {
     expect(east.locationKgPerKwh).toBe(sum / 24);
     expect(east).toMatchObject({ locationSource: "eia:hourly", locationMatching: "daily", marginalMatching: "annual", intensitySignal: "average" });
     expect(byRegion["eu-west-2"]).toMatchObject({ locationSource: "gb-carbon-intensity:hourly", locationMatching: "daily" });
-    expect(byRegion["eu-north-1"]).toMatchObject({ locationMatching: "annual", locationNote: "no ELECTRICITYMAPS_API_KEY: annual average" });
+    expect(byRegion["eu-north-1"]).toMatchObject({ locationMatching: "annual", locationNote: "annual average (ELECTRICITYMAPS_API_KEY not set)" });
     for (const r of doc.records) {
       expect(r.co2eLocationKg).toBeCloseTo(r.facilityEnergyKwh * r.locationKgPerKwh, 9);
       expect(r.co2MarginalKg).toBeCloseTo(r.facilityEnergyKwh * r.marginalKgPerKwh, 9);

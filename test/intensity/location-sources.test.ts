@@ -188,9 +188,9 @@ describe("EIA v2 hourly fuel mix (EIA-930) × IPCC AR5 factors", () => {
 
   it("is not used without EIA_API_KEY: the annual average, saying why", async () => {
     const table = await locationProvider(hourlySources).resolve([demand("aws", "us-east-1", days("2026-10-01", 1))], ctx({}));
-    expect(table.byRegion.get("aws:us-east-1")!.note).toBe("no EIA_API_KEY: annual average");
+    expect(table.byRegion.get("aws:us-east-1")!.note).toBe("annual average (EIA_API_KEY not set)");
     const other = await locationProvider(hourlySources).resolve([demand("aws", "eu-north-1", days("2026-10-01", 1))], ctx({ CARBON_TRACK_GB_CARBON_URL: "http://127.0.0.1:9" }));
-    expect(other.byRegion.get("aws:eu-north-1")!.note).toBe("no ELECTRICITYMAPS_API_KEY: annual average");
+    expect(other.byRegion.get("aws:eu-north-1")!.note).toBe("annual average (ELECTRICITYMAPS_API_KEY not set)");
   });
 });
 

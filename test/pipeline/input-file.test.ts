@@ -42,7 +42,7 @@ describe("--input: usage rows in the normalized schema", () => {
     expect(Number(g6.co2e_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.39625, 5);
     expect(g6.intensity_source).toBe("fallback:electricitymaps-annual-average@2024");
     expect(g6.co2e_location_kg).toBe(g6.co2e_kg);
-    expect(g6.location_note).toBe("no EIA_API_KEY: annual average");
+    expect(g6.location_note).toBe("annual average (EIA_API_KEY not set)");
     expect(g6.location_matching).toBe("annual");
     expect(Number(g6.co2_marginal_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.557, 5);
     expect(g6.marginal_source).toBe("fallback:watttime-annual-marginal@2024");

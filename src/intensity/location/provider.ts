@@ -20,7 +20,8 @@ function pick(sources: readonly HourlySource[], demand: RegionDemand, env: NodeJ
 /** Why a region has no hourly location-based figure: a source that would cover it needs a key, or none covers it. */
 function whyNoSource(sources: readonly HourlySource[], demand: RegionDemand): string {
   const keyed = sources.find((s) => s.keyVariable && s.zoneOf(demand.region));
-  return keyed ? `no ${keyed.keyVariable}: annual average` : "no hourly location-based source for this grid: annual average";
+  // Worded so that no "NAME_KEY: value" pair appears: the redactor would take the word after it for a secret.
+  return keyed ? `annual average (${keyed.keyVariable} not set)` : "annual average (no hourly location-based source for this grid)";
 }
 
 /**
