@@ -115,6 +115,18 @@ describe("carbon-track with hourly location-based signals", () => {
     }, 90_000);
   }
 
+  it("the demo shows both totals, names which is the inventory figure and explains the difference in one line", async () => {
+    const res = await runCli(["--demo", "--since", "2026-10-01", "--until", "2026-10-30", "--out", join(dir, "demo-out")]);
+    expect(res.code).toBe(0);
+    const inventory = /^Location-based CO2e \(inventory figure: GHG Protocol Scope 3 cat\. 1\): ([\d,.]+) kg/m.exec(res.stdout);
+    const decision = /^Marginal CO2 \(WattTime MOER, CO2 only: for decisions, never an inventory line\): ([\d,.]+) kg/m.exec(res.stdout);
+    expect(inventory && decision).toBeTruthy();
+    expect(Number(inventory![1]!.replaceAll(",", ""))).toBeLessThan(Number(decision![1]!.replaceAll(",", "")));
+    expect(res.stdout.split("\n").filter((l) => /Sweden: about 0\.025 kg\/kWh average, 0\.79 marginal/.test(l))).toHaveLength(1);
+    expect(res.stdout).toMatch(/ranked by marginal CO2/);
+    expect(res.stdout).toMatch(/Location CO2e Δ kg/);
+  });
+
   it("caches complete days: a second run sends nothing, and the cache holds no key", async () => {
     const args = ["--input", input, "--since", "2026-10-01", "--until", "2026-10-01", "--format", "csv"];
     const first = await runCli(args, { env: env() });

@@ -19,7 +19,6 @@ const Answer = z.object({
 
 /** `2018-01-20T12:00Z`, the API's instant format. */
 const instant = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16)}Z`;
-const parseInstant = (s: string): number => Date.parse(/Z$/.test(s) && s.length === 17 ? `${s.slice(0, 16)}:00Z` : s);
 
 /**
  * GB Carbon Intensity API (NESO), national half-hourly `actual` in gCO2/kWh. Operational CO2 only (combustion, imports
@@ -43,8 +42,9 @@ export const gbCarbonSource: HourlySource = {
       if (!checked.ok) throw new HttpCallFailed(`${what}: the answer is not Carbon Intensity data (${checked.why})`);
       for (const d of checked.data.data) {
         const actual = d.intensity.actual;
-        const s = parseInstant(d.from);
-        const e = parseInstant(d.to);
+        // `2018-01-20T12:00Z`: ISO 8601 without seconds, which Date.parse reads as UTC.
+        const s = Date.parse(d.from);
+        const e = Date.parse(d.to);
         // A half-hour without an actual (only a forecast) is a gap: forecasts are not accounting figures.
         if (typeof actual !== "number" || !Number.isFinite(actual) || actual < 0 || Number.isNaN(s) || e - s !== HALF_HOUR_MS) continue;
         if (s < start || s >= end) continue;

@@ -41,13 +41,17 @@ async function zonePoints(source: HourlySource, zone: string, fromMs: number, to
   if (missing.length === 0) return out;
   const first = missing[0]!;
   const last = missing[missing.length - 1]! + DAY_MS;
-  const fetched = (await source.points(zone, first, last, call)).filter((p) => p.startMs >= first && p.startMs < last && missing.includes(p.startMs - (p.startMs % DAY_MS)));
+  // Days between the first and last missing one that the cache had are asked again but taken from the cache.
+  const wanted = new Set(missing);
+  const fetched = (await source.points(zone, first, last, call)).filter((p) => wanted.has(p.startMs - (p.startMs % DAY_MS)));
   out.push(...fetched);
   if (cache) {
     const byDay = new Map<number, GridPoint[]>();
     for (const p of fetched) {
       const day = p.startMs - (p.startMs % DAY_MS);
-      byDay.get(day)?.push(p) ?? byDay.set(day, [p]);
+      const list = byDay.get(day);
+      if (list) list.push(p);
+      else byDay.set(day, [p]);
     }
     for (const [day, points] of byDay) {
       if (points.length !== perDay) continue;
