@@ -9,6 +9,8 @@ export default defineConfig({
     // Tests start loopback fakes and child processes; two workers match the 2-core machines this runs on.
     maxWorkers: 2,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line that any CI reader understands.
+    // One GB Carbon Intensity fake for every CLI child process: the keyless source must never reach the real service.
+    globalSetup: ["test/helpers/grid-fakes-global.ts"],
     reporters: ["default", "json"],
     outputFile: { json: ".vitest/results.json" },
     env: {

@@ -22,6 +22,7 @@ async function runOnce(fakes: Fakes, only: Provider[], cacheHome: string): Promi
   const env = Object.assign(
     { HOME: cacheHome, XDG_CACHE_HOME: cacheHome, NO_COLOR: "1", CARBON_TRACK_TIMEOUT_MS: "5000", CARBON_TRACK_RETRY_BASE_MS: "10" },
     fakes.env.watttime,
+    fakes.env.location,
     ...only.map((p) => fakes.env[p]),
   );
   const args = [binPath, "30", "--providers", only.join(","), "--verbose", "--out", join(cacheHome, "out"), ...only.flatMap((p) => fakes.args[p])];

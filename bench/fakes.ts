@@ -6,6 +6,8 @@ import { startAzureFake, type SubscriptionScript } from "../test/fakes/azure-cos
 import { fakeAccessToken, makeAzStub, makeTestCert } from "../test/fakes/azure-tls.js";
 import { loadAggregateFixture, startBigQueryFake } from "../test/fakes/bigquery.js";
 import { startFakeWattTime } from "../test/fakes/watttime.js";
+import { startFakeEia } from "../test/fakes/eia.js";
+import { startFakeGbCarbon } from "../test/fakes/gb-carbon.js";
 import { startLatencyProxy, type LatencyProxy } from "./latency-proxy.js";
 import { repoRoot } from "./paths.js";
 
@@ -13,6 +15,7 @@ const dayMs = 86_400_000;
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 export const gcpTable = "ml-billing-admin.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
 export const wattTimeCredentials = { WATTTIME_USERNAME: "carbon-test", WATTTIME_PASSWORD: "pa55-Word!secret" };
+const eiaKey = "eia-Test-Key-0123456789abcdef";
 
 /** The AWS fixture moved so that its last in-window day is yesterday, as `carbon-track 30` asks today. */
 function rebasedAws(data: Dataset): Dataset {
@@ -34,9 +37,9 @@ function allZones(): string[] {
 }
 
 export interface Fakes {
-  proxies: Record<"aws" | "azure" | "gcp" | "watttime", LatencyProxy>;
-  /** Environment and arguments that point the CLI at the proxies, per provider, and WattTime's. */
-  env: Record<"aws" | "azure" | "gcp" | "watttime", Record<string, string>>;
+  proxies: Record<"aws" | "azure" | "gcp" | "watttime" | "eia" | "gb", LatencyProxy>;
+  /** Environment and arguments that point the CLI at the proxies, per provider, and the grid signals' (WattTime, EIA, GB). */
+  env: Record<"aws" | "azure" | "gcp" | "watttime" | "location", Record<string, string>>;
   args: Record<"aws" | "azure" | "gcp", string[]>;
   close(): Promise<void>;
 }
@@ -51,11 +54,15 @@ export async function startFakes(delayMs: number): Promise<Fakes> {
   const azure = await startAzureFake({ certPem: cert.certPem, keyPem: cert.keyPem, token: fakeAccessToken, subscriptions: azureFixture.subscriptions });
   const gcp = await startBigQueryFake({ fixture: loadAggregateFixture(`${repoRoot}test/fixtures/gcp/aggregate-rows.json`), rebaseToSince: true });
   const watttime = await startFakeWattTime({ historical: allZones() });
+  const eia = await startFakeEia({ apiKey: eiaKey });
+  const gb = await startFakeGbCarbon();
   const proxies = {
     aws: await startLatencyProxy(aws.url, delayMs),
     azure: await startLatencyProxy(azure.url, delayMs, cert),
     gcp: await startLatencyProxy(gcp.url, delayMs),
     watttime: await startLatencyProxy(watttime.url, delayMs),
+    eia: await startLatencyProxy(eia.url, delayMs),
+    gb: await startLatencyProxy(gb.url, delayMs),
   };
 
   writeFileSync(join(dir, "aws-config"), "");
@@ -96,11 +103,12 @@ export async function startFakes(delayMs: number): Promise<Fakes> {
       },
       gcp: { BIGQUERY_EMULATOR_HOST: proxies.gcp.url, GOOGLE_APPLICATION_CREDENTIALS: gcpCredentials, METADATA_SERVER_DETECTION: "none" },
       watttime: { WATTTIME_API_URL: proxies.watttime.url, ...wattTimeCredentials },
+      location: { EIA_API_KEY: eiaKey, CARBON_TRACK_EIA_URL: proxies.eia.url, CARBON_TRACK_GB_CARBON_URL: proxies.gb.url },
     },
     args: { aws: [], azure: ["--config", azureConfig], gcp: ["--gcp-table", gcpTable] },
     async close() {
       for (const p of Object.values(proxies)) await p.close();
-      await Promise.all([aws.close(), azure.close(), gcp.close(), watttime.close()]);
+      await Promise.all([aws.close(), azure.close(), gcp.close(), watttime.close(), eia.close(), gb.close()]);
     },
   };
 }

@@ -43,7 +43,9 @@ export async function runInput(rows: number, format: "csv" | "table"): Promise<I
   const file = join(workDir, `usage-${rows}.csv`);
   await writeInputCsv(rows, file);
   const out = join(workDir, `out-${rows}`);
-  const r = await runWithPeak(binPath, ["--input", file, "--format", format, "--out", out, "--stamp", "none", "--quiet"], {
+  // --intensity static: annual figures for both signals, as a run without credentials had before the location-based
+  // sources; a throughput figure must not include (or depend on) requests to the grid services.
+  const r = await runWithPeak(binPath, ["--input", file, "--intensity", "static", "--format", format, "--out", out, "--stamp", "none", "--quiet"], {
     env: { NO_COLOR: "1" },
     stdoutToNull: true,
   });

@@ -46,7 +46,8 @@ async function writeYear(file: string, accounts: number): Promise<number> {
 }
 
 async function timed(args: string[]): Promise<number> {
-  const r = await runNode([binPath, ...args], { env: { NO_COLOR: "1" }, stdoutToNull: true });
+  // Static intensity for both signals: the ledger's cost, not the grid services', is measured (see input-file.ts).
+  const r = await runNode([binPath, ...args, ...(args[0] === "report" ? [] : ["--intensity", "static"])], { env: { NO_COLOR: "1" }, stdoutToNull: true });
   if (r.code !== 0) throw new Error(`carbon-track ${args.join(" ")} exited ${r.code}: ${r.stderr.slice(0, 500)}`);
   return r.wallMs;
 }

@@ -45,6 +45,8 @@ line(`   --version ${fmt(cold.versionMs)} ms = ${fmt(cold.versionMs / cold.nodeM
 rmSync(`${repoRoot}.bench-tmp/build/test/fixtures`, { recursive: true, force: true });
 symlinkSync(`${repoRoot}test/fixtures`, `${repoRoot}.bench-tmp/build/test/fixtures`, "dir");
 const { startFakes } = await import("./fakes.js");
+const pick = (counts: Record<string, number> | undefined, key: string): Record<string, number> | undefined =>
+  counts && key in counts ? { [key]: counts[key]! } : undefined;
 const delayMs = 100;
 const fakes = await startFakes(delayMs);
 try {
@@ -56,12 +58,14 @@ try {
   line(`3. requests on the wire, 30-day run (reported by --verbose in brackets):`);
   for (const [name, run] of [["cold", e2e.cold], ["warm", e2e.warm]] as const) {
     const parts = Object.entries(run.wire).map(([id, n]) => {
-      const said = run.reported[id === "watttime" ? "intensity" : id];
+      // The location-based sources are reported together, per source, as `location requests: {…}`.
+      const said = id === "eia" || id === "gb" ? pick(run.reported.location, id === "eia" ? "eia" : "gb-carbon-intensity") : run.reported[id === "watttime" ? "intensity" : id];
       return `${id} ${n}${said ? ` (${Object.entries(said).map(([k, v]) => `${k} ${v}`).join(", ")})` : ""}`;
     });
     line(`   ${name}: ${parts.join("; ")}`);
   }
   line(`   warm WattTime requests: ${e2e.warm.wire.watttime} (target 0: ${verdict(e2e.warm.wire.watttime === 0)})`);
+  line(`   warm EIA + GB requests: ${e2e.warm.wire.eia + e2e.warm.wire.gb} (complete days come from the cache; a day not yet complete would be asked again)`);
 } finally {
   await fakes.close();
 }

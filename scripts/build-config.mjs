@@ -227,6 +227,27 @@ write("catalog.json", {
 });
 
 const gsf = "GSF Real Time Cloud Cloud_Region_Metadata.csv @ b2858aa";
+// Each US region's EIA-930 balancing authority, read from the region's location (the reference CSV's city and its
+// WattTime zone, which names the same operator) against EIA's balancing-authority map; GB regions use the national
+// Carbon Intensity series. A judgement per region, documented in docs/methodology.md.
+const eiaMap = "balancing authority of the region's location: EIA-930 balancing authority map (eia.gov/electricity/gridmonitor/about), matched with the region's WattTime zone";
+const gbNational = "GB Carbon Intensity API national actuals (regional series are forecast only)";
+const gridZones = {
+  "aws:us-east-1": { eia: "PJM" }, "aws:us-east-2": { eia: "PJM" }, "aws:us-gov-east-1": { eia: "PJM" },
+  "aws:us-west-1": { eia: "CISO" }, "aws:us-west-2": { eia: "BPAT" }, "aws:us-gov-west-1": { eia: "BPAT" },
+  "azure:eastus": { eia: "PJM" }, "azure:eastus2": { eia: "PJM" }, "azure:eastus3": { eia: "SOCO" },
+  "azure:centralus": { eia: "MISO" }, "azure:northcentralus": { eia: "MISO" }, "azure:southcentralus": { eia: "ERCO" },
+  "azure:westus": { eia: "CISO" }, "azure:westus2": { eia: "BPAT" }, "azure:westus3": { eia: "AZPS" }, "azure:westcentralus": { eia: "WACM" },
+  "gcp:us-central1": { eia: "MISO" }, "gcp:us-east1": { eia: "SC" }, "gcp:us-east4": { eia: "PJM" }, "gcp:us-east5": { eia: "PJM" },
+  "gcp:us-south1": { eia: "ERCO" }, "gcp:us-west1": { eia: "BPAT" }, "gcp:us-west2": { eia: "LDWP" }, "gcp:us-west3": { eia: "PACE" },
+  "gcp:us-west4": { eia: "NEVP" },
+  "aws:eu-west-2": { gbCarbonIntensity: "national" }, "azure:uksouth": { gbCarbonIntensity: "national" }, "gcp:europe-west2": { gbCarbonIntensity: "national" },
+};
+const zonesOf = (key) => {
+  const z = gridZones[key];
+  if (!z) return {};
+  return { gridZones: { ...z, source: z.eia ? eiaMap : gbNational } };
+};
 const regions = { aws: {}, azure: {}, gcp: {} };
 for (const r of read("cloud-regions-reference.csv")) {
   const year = Number(r.year);
@@ -241,6 +262,7 @@ for (const r of read("cloud-regions-reference.csv")) {
     ...(pue === null ? {} : { pue: { value: pue, source: `${r.provider} per-region PUE via ${gsf}`, year } }),
     marginal: marg === null ? null : { kgPerKwh: marg / 1000, dataset: "watttime-annual-marginal", source: gsf, year },
     average: avg === null ? null : { kgPerKwh: avg / 1000, dataset: "electricitymaps-annual-average", source: gsf, year },
+    ...zonesOf(`${r.provider}:${r.region}`),
     ...(r.note ? { note: r.note } : {}),
   };
 }

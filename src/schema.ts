@@ -32,6 +32,12 @@ export type UsageRecord = z.infer<typeof UsageRecord>;
 
 export type IntensitySignal = "marginal" | "average";
 
+/**
+ * How closely a row's intensity matches its period: `hourly` its own hour(s), `daily` the mean of that day's hourly
+ * values, `monthly` or `annual` a figure for a whole month or year (a fallback).
+ */
+export type Matching = "hourly" | "daily" | "monthly" | "annual";
+
 /** Why a row has no energy figure; absent when the power model applied. */
 export type PowerStatus = "unknown-type" | "no-tdp";
 
@@ -83,4 +89,23 @@ export interface CarbonRecord {
   embodiedKg: number | null;
   embodiedLowKg: number | null;
   embodiedHighKg: number | null;
+  /**
+   * Both signals, whatever --signal leads with: the location-based (grid average) figure, CO2e where the factors are
+   * lifecycle (see locationSource), for the inventory; and the marginal figure (WattTime MOER, CO2 only), for
+   * decisions. The lead columns above repeat the one --signal picks; nothing adds the two.
+   */
+  locationKgPerKwh: number;
+  locationSource: string;
+  locationNote: string;
+  locationMatching: Matching;
+  co2eLocationKg: number | null;
+  co2eLocationLowKg: number | null;
+  co2eLocationHighKg: number | null;
+  marginalKgPerKwh: number;
+  marginalSource: string;
+  marginalNote: string;
+  marginalMatching: Matching;
+  co2MarginalKg: number | null;
+  co2MarginalLowKg: number | null;
+  co2MarginalHighKg: number | null;
 }

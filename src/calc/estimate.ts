@@ -2,7 +2,7 @@ import { lookupInstance, type Catalog } from "../config/catalog.js";
 import type { RegionEntry, Regions } from "../config/regions.js";
 import { fallbackValue } from "../intensity/static.js";
 import type { IntensityTable, IntensityValue } from "../intensity/types.js";
-import type { CarbonRecord, IntensitySignal, PowerStatus, UsageRecord } from "../schema.js";
+import type { CarbonRecord, IntensitySignal, Matching, PowerStatus, UsageRecord } from "../schema.js";
 import { embodiedPerHour, type EmbodiedRate } from "./embodied.js";
 import { measurementFor, type Measurement, type MeasuredUtilization } from "./measured.js";
 import { boardAt, buildPowerModel, hostAt, utilizationFromGpuWatts, type PowerModel } from "./power.js";
@@ -12,8 +12,14 @@ import { matchRule, measuredBand, utilizationBand, type UtilizationRule } from "
 export interface EstimatorInput {
   catalog: Catalog;
   regions: Regions;
+  /** The table of `signal`, the one that leads (the lead columns repeat its figure). */
   intensity: IntensityTable;
   signal: IntensitySignal;
+  /**
+   * The table of the other signal: every row carries both figures. Without it (the ranking pass, some tests) the
+   * other figure is the region's annual value of that signal.
+   */
+  companion?: IntensityTable;
   /** Accelerator power fraction u, 0..1, where no rule or measurement gives one. */
   gpuUtilization: number;
   /** Config rules that set u per account, region, instance type (or tag); first match wins. */
@@ -37,12 +43,29 @@ export interface EstimateWarning {
   rows: number;
 }
 
-/** A region's factors, resolved once per region rather than once per row. */
-interface Place {
-  region: RegionEntry;
+/** One signal's values for a region: per period where resolved, else the whole-window value. */
+interface Signalled {
   periods: Map<string, IntensityValue> | undefined;
   whole: IntensityValue;
 }
+
+/** A region's factors, resolved once per region rather than once per row. */
+interface Place {
+  region: RegionEntry;
+  lead: Signalled;
+  other: Signalled;
+}
+
+/** A CO2 figure with its band, for one signal. */
+interface Figure {
+  value: IntensityValue;
+  matching: Matching;
+  kg: number | null;
+  lowKg: number | null;
+  highKg: number | null;
+}
+
+const HOUR_MS = 3_600_000;
 
 type Modelled =
   | { ok: true; model: PowerModel; embodied: EmbodiedRate }
@@ -72,6 +95,8 @@ export interface Estimator {
  */
 export function createEstimator(input: EstimatorInput): Estimator {
   const { catalog, regions, intensity, signal } = input;
+  const otherSignal: IntensitySignal = signal === "marginal" ? "average" : "marginal";
+  const companion = input.companion;
   const rules = input.utilizationRules ?? [];
   const measured = input.measured;
   const withEmbodied = input.embodied !== false;
@@ -94,6 +119,15 @@ export function createEstimator(input: EstimatorInput): Estimator {
   const models = new Map<string, Map<string, Modelled>>();
   const places = new Map<string, Map<string, Place>>();
   const warnings = new Map<string, EstimateWarning>();
+  // Whether a period is at most an hour long, per start and end (periods are few, rows many: no parsing per row).
+  const spans = new Map<string, Map<string, boolean>>();
+  const hourLong = (r: UsageRecord): boolean => {
+    let ends = spans.get(r.periodStart);
+    if (!ends) spans.set(r.periodStart, (ends = new Map()));
+    let short = ends.get(r.periodEnd);
+    if (short === undefined) ends.set(r.periodEnd, (short = Date.parse(r.periodEnd) - Date.parse(r.periodStart) <= HOUR_MS));
+    return short;
+  };
 
   const modelFor = (r: UsageRecord): Modelled => {
     let byType = models.get(r.provider);
@@ -122,8 +156,14 @@ export function createEstimator(input: EstimatorInput): Estimator {
       const region = regions.get(r.provider, r.region);
       p = {
         region,
-        periods: intensity.byPeriod.get(key),
-        whole: intensity.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region"),
+        lead: {
+          periods: intensity.byPeriod.get(key),
+          whole: intensity.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region"),
+        },
+        other: {
+          periods: companion?.byPeriod.get(key),
+          whole: companion?.byRegion.get(key) ?? fallbackValue(region, otherSignal, companion ? "no intensity resolved for this region" : ""),
+        },
       };
       byRegion.set(r.region, p);
     }
@@ -143,7 +183,8 @@ export function createEstimator(input: EstimatorInput): Estimator {
     const place = placeFor(r);
     const region = place.region;
     if (!region.known) note("unknown-region", r.provider, r.region, r.quantity);
-    const value: IntensityValue = place.periods?.get(r.periodStart) ?? place.whole;
+    const value: IntensityValue = place.lead.periods?.get(r.periodStart) ?? place.lead.whole;
+    const otherValue: IntensityValue = place.other.periods?.get(r.periodStart) ?? place.other.whole;
 
     const m = modelFor(r);
     const fallbackIntensity = value.source.startsWith("fallback:");
@@ -212,12 +253,25 @@ export function createEstimator(input: EstimatorInput): Estimator {
       note(m.status, r.provider, r.instanceType, r.quantity);
     }
 
-    const iLow = fallbackIntensity ? bandTerms.intensityFallback.low : bandTerms.intensityMatched.low;
-    const iHigh = fallbackIntensity ? bandTerms.intensityFallback.high : bandTerms.intensityMatched.high;
     const energy = power === null ? null : (power * r.quantity) / 1000;
     const facility = energy === null ? null : energy * region.pue;
     const facilityLow = powerLow === null ? null : ((powerLow * r.quantity) / 1000) * region.pue * bandTerms.pue.low;
     const facilityHigh = powerHigh === null ? null : ((powerHigh * r.quantity) / 1000) * region.pue * bandTerms.pue.high;
+    const figure = (v: IntensityValue): Figure => {
+      const fallback = v.source.startsWith("fallback:");
+      const terms = fallback ? bandTerms.intensityFallback : bandTerms.intensityMatched;
+      return {
+        value: v,
+        matching: v.matching ?? (fallback ? "annual" : hourLong(r) ? "hourly" : "daily"),
+        kg: facility === null ? null : facility * v.kgPerKwh,
+        lowKg: facilityLow === null ? null : facilityLow * v.kgPerKwh * terms.low,
+        highKg: facilityHigh === null ? null : facilityHigh * v.kgPerKwh * terms.high,
+      };
+    };
+    const lead = figure(value);
+    const other = figure(otherValue);
+    const location = signal === "average" ? lead : other;
+    const marginal = signal === "average" ? other : lead;
     // A plain object literal with every field: one hidden class for all rows (a spread per row is ~70x slower).
     return {
       provider: r.provider,
@@ -250,15 +304,29 @@ export function createEstimator(input: EstimatorInput): Estimator {
       intensitySource: value.source,
       intensityNote: value.note,
       regionKnown: region.known,
-      co2eKg: facility === null ? null : facility * value.kgPerKwh,
-      co2eLowKg: facilityLow === null ? null : facilityLow * value.kgPerKwh * iLow,
-      co2eHighKg: facilityHigh === null ? null : facilityHigh * value.kgPerKwh * iHigh,
+      co2eKg: lead.kg,
+      co2eLowKg: lead.lowKg,
+      co2eHighKg: lead.highKg,
       utilizationRule: chosen.rule,
       powerBasis: basis,
       bandCovers: chosen.covers[fallbackIntensity ? 1 : 0],
       embodiedKg: embodied,
       embodiedLowKg: embodiedLow,
       embodiedHighKg: embodiedHigh,
+      locationKgPerKwh: location.value.kgPerKwh,
+      locationSource: location.value.source,
+      locationNote: location.value.note,
+      locationMatching: location.matching,
+      co2eLocationKg: location.kg,
+      co2eLocationLowKg: location.lowKg,
+      co2eLocationHighKg: location.highKg,
+      marginalKgPerKwh: marginal.value.kgPerKwh,
+      marginalSource: marginal.value.source,
+      marginalNote: marginal.value.note,
+      marginalMatching: marginal.matching,
+      co2MarginalKg: marginal.kg,
+      co2MarginalLowKg: marginal.lowKg,
+      co2MarginalHighKg: marginal.highKg,
     };
   };
   return { row, warnings: () => [...warnings.values()] };

@@ -131,13 +131,24 @@ export interface Suggestion {
   signal: IntensitySignal;
   /** Distinct intensity sources behind the candidate's figure, `;`-separated. */
   toIntensitySource: string;
+  /**
+   * The same move on the location-based (average) signal, shown beside the marginal ranking: the two can disagree
+   * (a grid clean on average can burn fossil fuel at the margin). Null when no location-based table was given.
+   */
+  fromLocationCo2eKg: number | null;
+  toLocationCo2eKg: number | null;
+  /** to − from on the location-based signal: negative is a reduction. */
+  locationChangeKg: number | null;
 }
 
 export interface SuggestInput {
   records: readonly CarbonRecord[];
   plans: readonly SuggestionPlan[];
+  /** The table of the ranking signal (the marginal one in a run: it is the decision signal). */
   intensity: IntensityTable;
   signal: IntensitySignal;
+  /** The location-based table, priced beside the ranking; absent when the ranking signal is itself the average. */
+  beside?: IntensityTable;
 }
 
 /** Prices the hours of the planned emitters row by row, so a caller can stream rows through it. */
@@ -153,7 +164,13 @@ interface Candidate {
   whole: IntensityValue;
   toKg: number;
   sources: Set<string>;
+  besidePeriods: Map<string, IntensityValue> | undefined;
+  besideWhole: IntensityValue;
+  toBesideKg: number;
 }
+
+/** A row's figure on one signal: the lead column when that signal leads, else its own column. */
+const kgOn = (r: CarbonRecord, signal: IntensitySignal): number | null => (signal === "marginal" ? r.co2MarginalKg : r.co2eLocationKg);
 
 /**
  * Prices each emitter's hours in each candidate region: hours × power (energyKwh) × that region's PUE × that
@@ -163,39 +180,44 @@ interface Candidate {
  * within each emitter; emitters keep the order of the plan (largest first). Holds no rows.
  */
 export function suggestionBuilder(input: Omit<SuggestInput, "records">): SuggestionBuilder {
-  const { intensity, signal } = input;
+  const { intensity, signal, beside } = input;
   const emitters = input.plans.map((plan) => ({
     plan,
     hours: 0,
     energyKwh: 0,
     fromKg: 0,
+    fromBesideKg: 0,
     candidates: plan.candidates.map((region): Candidate => {
       const key = `${region.provider}:${region.region}`;
       const whole = intensity.byRegion.get(key) ?? fallbackValue(region, signal, "no intensity resolved for this region");
-      return { region, periods: intensity.byPeriod.get(key), whole, toKg: 0, sources: new Set() };
+      const besideWhole = beside?.byRegion.get(key) ?? fallbackValue(region, "average", "no intensity resolved for this region");
+      return { region, periods: intensity.byPeriod.get(key), whole, toKg: 0, sources: new Set(), besidePeriods: beside?.byPeriod.get(key), besideWhole, toBesideKg: 0 };
     }),
   }));
   return {
     add(r) {
-      if (r.co2eKg === null) return;
+      const kg = kgOn(r, signal);
+      if (kg === null) return;
       for (const e of emitters) {
         if (!sameGroup(r, e.plan.emitter)) continue;
         e.hours += r.quantity;
         e.energyKwh += r.energyKwh!;
-        e.fromKg += r.co2eKg;
+        e.fromKg += kg;
+        e.fromBesideKg += r.co2eLocationKg!;
         for (const c of e.candidates) {
           const v = c.periods?.get(r.periodStart) ?? c.whole;
           c.toKg += r.energyKwh! * c.region.pue * v.kgPerKwh;
           c.sources.add(v.source);
+          if (beside) c.toBesideKg += r.energyKwh! * c.region.pue * (c.besidePeriods?.get(r.periodStart) ?? c.besideWhole).kgPerKwh;
         }
       }
     },
     finish() {
       const out: Suggestion[] = [];
-      for (const { plan, hours, energyKwh, fromKg, candidates } of emitters) {
+      for (const { plan, hours, energyKwh, fromKg, fromBesideKg, candidates } of emitters) {
         if (!(energyKwh > 0)) continue;
         const found: Suggestion[] = [];
-        for (const { region: c, toKg, sources } of candidates) {
+        for (const { region: c, toKg, sources, toBesideKg } of candidates) {
           const savingKg = fromKg - toKg;
           if (!(savingKg > 0)) continue;
           found.push({
@@ -216,6 +238,9 @@ export function suggestionBuilder(input: Omit<SuggestInput, "records">): Suggest
             savingPercent: (100 * savingKg) / fromKg,
             signal,
             toIntensitySource: [...sources].sort().join(";"),
+            fromLocationCo2eKg: beside ? fromBesideKg : null,
+            toLocationCo2eKg: beside ? toBesideKg : null,
+            locationChangeKg: beside ? toBesideKg - fromBesideKg : null,
           });
         }
         found.sort((a, b) => b.savingKg - a.savingKg || a.toRegion.localeCompare(b.toRegion));

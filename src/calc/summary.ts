@@ -20,6 +20,15 @@ export interface Totals {
   embodiedKg: number;
   embodiedLowKg: number;
   embodiedHighKg: number;
+  /** Both signals, whichever leads (co2eKg repeats the lead one): never added together. */
+  co2eLocationKg: number;
+  co2eLocationLowKg: number;
+  co2eLocationHighKg: number;
+  co2MarginalKg: number;
+  co2MarginalLowKg: number;
+  co2MarginalHighKg: number;
+  /** Facility kWh whose location-based intensity is an annual fallback. */
+  locationFallbackFacilityEnergyKwh: number;
   /** Billed cost, when every row with a cost is in one currency; null otherwise. */
   cost: number | null;
   currency: string | null;
@@ -56,6 +65,13 @@ function emptyTotals(): Totals {
     embodiedKg: 0,
     embodiedLowKg: 0,
     embodiedHighKg: 0,
+    co2eLocationKg: 0,
+    co2eLocationLowKg: 0,
+    co2eLocationHighKg: 0,
+    co2MarginalKg: 0,
+    co2MarginalLowKg: 0,
+    co2MarginalHighKg: 0,
+    locationFallbackFacilityEnergyKwh: 0,
     cost: null,
     currency: null,
   };
@@ -78,6 +94,13 @@ function add(t: Totals, r: CarbonRecord): void {
     t.co2eKg += r.co2eKg;
     t.co2eLowKg += r.co2eLowKg!;
     t.co2eHighKg += r.co2eHighKg!;
+    t.co2eLocationKg += r.co2eLocationKg!;
+    t.co2eLocationLowKg += r.co2eLocationLowKg!;
+    t.co2eLocationHighKg += r.co2eLocationHighKg!;
+    t.co2MarginalKg += r.co2MarginalKg!;
+    t.co2MarginalLowKg += r.co2MarginalLowKg!;
+    t.co2MarginalHighKg += r.co2MarginalHighKg!;
+    if (r.locationSource.startsWith("fallback:")) t.locationFallbackFacilityEnergyKwh += r.facilityEnergyKwh!;
   }
   if (r.embodiedKg !== null) {
     t.embodiedKg += r.embodiedKg;

@@ -5,7 +5,7 @@ import type { ProviderId } from "../schema.js";
 import { sources } from "../sources/registry.js";
 import type { Redactor } from "../text/redact.js";
 import { sanitizeLine } from "../text/sanitize.js";
-import type { IntensityChoice } from "./intensity-choice.js";
+import type { SignalChoices } from "./intensity-choice.js";
 import type { CliOptions } from "./options.js";
 import type { RunDeps } from "./run.js";
 import type { Setup } from "./setup.js";
@@ -14,7 +14,7 @@ export interface DryRunInputs {
   opts: CliOptions;
   setup: Setup;
   providers: ProviderId[] | null;
-  intensity: IntensityChoice;
+  intensity: SignalChoices;
   log: Logger;
   http: HttpPolicy;
   redactor: Redactor;
@@ -46,8 +46,13 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
     for (const q of plan.queries) lines.push(`  ${q}`);
     requests[id] = plan.requests;
   }
-  lines.push(`signal: ${opts.signal}, intensity from ${intensity.label === "watttime" ? "WattTime (one set of requests per grid region the usage names)" : "the static annual figures (no request)"}`);
-  if (intensity.label === "watttime") lines.push(`  cache: ${opts.cache ? defaultCacheDir(deps.env, process.platform) : "off (--no-cache)"}`);
+  const marginal = intensity.marginal.label === "watttime" ? "WattTime (one set of requests per grid region the usage names)" : "the static annual figures (no request)";
+  const average =
+    intensity.average.label === "hourly"
+      ? "the hourly grid sources that cover each region (EIA, GB Carbon Intensity, Electricity Maps with a key), else the annual figures"
+      : "the static annual figures (no request)";
+  lines.push(`signals: ${opts.signal} leads; marginal from ${marginal}; location-based from ${average}`);
+  if (intensity.marginal.label === "watttime" || intensity.average.label === "hourly") lines.push(`  cache: ${opts.cache ? defaultCacheDir(deps.env, process.platform) : "off (--no-cache)"}`);
   lines.push(`utilization: ${opts.utilizationFile ? `measured, from ${opts.utilizationFile}` : `${opts.gpuUtilization}`}${setup.utilizationRules.length ? ` (${setup.utilizationRules.length} config rules first)` : ""}`);
   lines.push(`embodied: ${opts.embodied ? "included" : "left out (--no-embodied)"}`);
   lines.push(`output: ${opts.format}${opts.format === "csv" || opts.format === "json" ? " on stdout" : ` files in ${opts.outDir}`}${opts.ledgerDir ? `, ledger ${opts.ledgerDir}` : ""}`);

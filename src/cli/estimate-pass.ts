@@ -1,6 +1,7 @@
 import { createEstimator, type EstimateWarning, type EstimatorInput } from "../calc/estimate.js";
 import { suggestionBuilder, type Suggestion, type SuggestionPlan } from "../calc/suggestions.js";
 import { summaryBuilder, type Summary } from "../calc/summary.js";
+import { emptyTable } from "../intensity/static.js";
 import type { CarbonRecord, UsageRecord } from "../schema.js";
 
 /** Usage rows that can be read more than once: an array in memory, or an --input file read again. */
@@ -26,7 +27,9 @@ export async function estimatePass(
 ): Promise<Estimated> {
   const estimator = createEstimator(factors);
   const summary = summaryBuilder();
-  const suggestions = suggestionBuilder({ plans, intensity: factors.intensity, signal: factors.signal });
+  // Suggestions rank by marginal (the decision signal) and price the location-based change beside it.
+  const tables = factors.signal === "marginal" ? { marginal: factors.intensity, average: factors.companion } : { marginal: factors.companion, average: factors.intensity };
+  const suggestions = suggestionBuilder({ plans, intensity: tables.marginal ?? emptyTable(), signal: "marginal", beside: tables.average ?? emptyTable() });
   for await (const usage of rows()) {
     const r = estimator.row(usage);
     summary.add(r);

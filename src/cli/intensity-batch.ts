@@ -9,7 +9,8 @@ import type { Setup } from "./setup.js";
 import { interner } from "../calc/intern.js";
 
 export interface BatchIntensity {
-  table: IntensityTable;
+  /** One table per signal: every row carries both figures. */
+  tables: Record<IntensitySignal, IntensityTable>;
   plans: SuggestionPlan[];
   /** Region keys the usage itself needs (candidates for suggestions aside). */
   usedKeys: string[];
@@ -17,10 +18,10 @@ export interface BatchIntensity {
 
 export interface BatchDeps {
   setup: Setup;
-  signal: IntensitySignal;
   gpuUtilization: number;
-  provider: IntensityProvider;
-  ctx: IntensityContext;
+  providers: Record<IntensitySignal, IntensityProvider>;
+  /** The context both providers share; each is handed it with its own signal. */
+  ctx: Omit<IntensityContext, "signal">;
 }
 
 /** A region and the distinct periods its rows cover: what the intensity stage must answer for it. */
@@ -39,7 +40,9 @@ export interface UsageScan {
  * plans suggestions for the largest emitters and resolves intensity for the usage and the candidate regions at once.
  */
 export function usageScan(deps: BatchDeps): UsageScan {
-  const { setup, signal } = deps;
+  const { setup } = deps;
+  // Suggestions rank by the marginal signal, the decision signal, whichever leads the report.
+  const signal: IntensitySignal = "marginal";
   // Region → its distinct periods, in the order first seen (the order the intensity stage is asked in).
   const byRegion = new Map<string, Map<string, RegionPeriods>>();
   const regionOrder: RegionPeriods[] = [];
@@ -75,8 +78,12 @@ export function usageScan(deps: BatchDeps): UsageScan {
         signal,
         limits: defaultSuggestionLimits,
       });
-      const table = await deps.provider.resolve(mergeDemands(demands, candidateDemands(plans)), deps.ctx);
-      return { table, plans, usedKeys: demands.map((d) => d.key) };
+      const all = mergeDemands(demands, candidateDemands(plans));
+      const [marginal, average] = await Promise.all([
+        deps.providers.marginal.resolve(all, { ...deps.ctx, signal: "marginal" }),
+        deps.providers.average.resolve(all, { ...deps.ctx, signal: "average" }),
+      ]);
+      return { tables: { marginal, average }, plans, usedKeys: demands.map((d) => d.key) };
     },
   };
 }

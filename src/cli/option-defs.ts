@@ -83,7 +83,7 @@ export const optionDefs: readonly OptionDef[] = [
     complete: "file",
   },
   { name: "no-embodied", group: "Model", help: ["leave out the embodied (manufacturing) emissions columns"] },
-  { name: "signal", arg: "<s>", group: "Model", default: "marginal", help: ["marginal | average (default: marginal)"], complete: ["marginal", "average"] },
+  { name: "signal", arg: "<s>", group: "Model", default: "average", help: ["which figure leads the report and the budget: average (location-based", "CO2e, the inventory figure) | marginal (WattTime CO2, for decisions); default: average"], complete: ["marginal", "average"] },
   {
     name: "intensity",
     arg: "<p>",

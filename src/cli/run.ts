@@ -91,7 +91,8 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   if (opts.format === "csv" || opts.format === "json") {
     // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
     for (const p of report.provenance) {
-      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
+      const signal = p.signal === "average" ? "location-based" : "marginal";
+      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""} ${signal}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
     }
   }
   const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };
@@ -169,7 +170,8 @@ async function runStages(
   outDir: string | null,
   opened: { stores: Stores | null },
 ): Promise<number> {
-  const intensityChoice = chooseIntensity(opts, deps.env);
+  const signalChoices = chooseIntensity(opts, deps.env);
+  const intensityChoice = signalChoices.marginal;
   const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || setup.athena !== null;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
@@ -182,14 +184,12 @@ async function runStages(
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: useColour(deps.stderr, deps.env), redactor, width: stderrWidth(deps.stderr) });
   const http = httpPolicy(deps.env);
 
-  const intensityProvider = await intensityChoice.load();
+  const [marginalProvider, averageProvider] = await Promise.all([intensityChoice.load(), signalChoices.average.load()]);
   const batchDeps: BatchDeps = {
     setup,
-    signal: opts.signal,
     gpuUtilization: opts.gpuUtilization,
-    provider: intensityProvider,
+    providers: { marginal: marginalProvider, average: averageProvider },
     ctx: {
-      signal: opts.signal,
       env: deps.env,
       log,
       abort: deps.interrupt,
@@ -248,7 +248,13 @@ async function runStages(
   // Once the usage is read and checked (a bad --input is exit 2 with nothing created): the ledger's lock, the engine.
   const stores = (opened.stores = await openStores(opts, setup, deps.cwd, deps.now));
   const { window } = gathered;
-  const intensity = mergeTables(gathered.batches.map((b) => b.table));
+  const tables = {
+    marginal: mergeTables(gathered.batches.map((b) => b.tables.marginal)),
+    average: mergeTables(gathered.batches.map((b) => b.tables.average)),
+  };
+  const otherSignal = opts.signal === "marginal" ? "average" : "marginal";
+  const intensity = tables[opts.signal];
+  const companion = tables[otherSignal];
   const plans = topPlans(
     gathered.batches.flatMap((b) => b.plans),
     defaultSuggestionLimits,
@@ -266,6 +272,9 @@ async function runStages(
       utilizationFile: opts.utilizationFile,
       signal: opts.signal,
       intensity: intensityChoice.label,
+      location: signalChoices.average.label,
+      inventorySignal: "average" as const,
+      decisionSignal: "marginal" as const,
       embodied: opts.embodied ? { lifetimeYears: setup.catalog.embodied.lifetimeYears.value, occupancy: setup.catalog.embodied.occupancy.value } : null,
     },
   };
@@ -274,6 +283,7 @@ async function runStages(
     regions: setup.regions,
     intensity,
     signal: opts.signal,
+    companion,
     gpuUtilization: opts.gpuUtilization,
     utilizationRules: setup.utilizationRules,
     measured: setup.measured,
@@ -316,19 +326,19 @@ async function runStages(
       ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
       : null;
     // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
-    const warnings = [...gathered.warnings, ...intensity.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
+    const warnings = [...gathered.warnings, ...intensity.warnings, ...companion.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
     report = {
       ...head,
       summary,
       // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
-      provenance: intensity.provenance.filter((p) => usedKeys.has(p.key)),
+      provenance: [...intensity.provenance, ...companion.provenance].filter((p) => usedKeys.has(p.key)),
       warnings,
-      failures: [...gathered.failures, ...intensity.failures].map((f) => redactor.redact(f)),
+      failures: [...gathered.failures, ...intensity.failures, ...companion.failures].map((f) => redactor.redact(f)),
       suggestions: estimated.suggestions,
       suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
       budget,
     };
-    talk(report, opts, log, { ...gathered.requests, intensity: intensity.requests });
+    talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
     if (ledger) {
       const { written, comparison } = await commitLedger(ledger, opts, setup, window, head, summary);

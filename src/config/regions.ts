@@ -12,6 +12,18 @@ const Fallback = z.object({
 });
 export type Fallback = z.infer<typeof Fallback>;
 
+/** The region's grid in the location-based hourly sources, with where the mapping comes from. */
+const GridZones = z
+  .object({
+    /** EIA-930 balancing authority code (`respondent`), e.g. PJM, MISO, CISO. */
+    eia: z.string().regex(/^[A-Z0-9]{2,8}$/, "an EIA-930 balancing authority code such as PJM").optional(),
+    /** GB Carbon Intensity: `national` (regional data is forecast only, never actual). */
+    gbCarbonIntensity: z.literal("national").optional(),
+    source: z.string().min(1),
+  })
+  .strict();
+export type GridZones = z.infer<typeof GridZones>;
+
 const RegionFileEntry = z
   .object({
     location: z.string(),
@@ -21,6 +33,7 @@ const RegionFileEntry = z
     pue: Pue.optional(),
     marginal: Fallback.nullable(),
     average: Fallback.nullable(),
+    gridZones: GridZones.optional(),
     note: z.string().optional(),
   })
   .strict();
@@ -48,6 +61,8 @@ export interface RegionEntry {
   latitude: number | null;
   longitude: number | null;
   wattTimeRegion: string | null;
+  /** The region's grid in the hourly location-based sources; null when none covers it. */
+  gridZones: GridZones | null;
   pue: number;
   pueSource: string;
   fallback: Record<IntensitySignal, Fallback>;
@@ -90,6 +105,7 @@ export function buildRegions(raw: unknown, override: RegionsOverride | undefined
         latitude: merged.latitude ?? null,
         longitude: merged.longitude ?? null,
         wattTimeRegion: merged.wattTimeRegion ?? null,
+        gridZones: merged.gridZones ?? null,
         pue: pue.value,
         pueSource: merged.pue ? pueLabel(pue) : `provider fleet PUE: ${pueLabel(pue)}`,
         fallback: { marginal: merged.marginal ?? file.globalFallback.marginal, average: merged.average ?? file.globalFallback.average },
@@ -112,6 +128,7 @@ export function buildRegions(raw: unknown, override: RegionsOverride | undefined
         latitude: null,
         longitude: null,
         wattTimeRegion: null,
+        gridZones: null,
         pue: pue.value,
         pueSource: `provider fleet PUE (region not in regions.json): ${pueLabel(pue)}`,
         fallback: file.globalFallback,

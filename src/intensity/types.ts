@@ -1,5 +1,5 @@
 import type { RegionEntry } from "../config/regions.js";
-import type { IntensitySignal } from "../schema.js";
+import type { IntensitySignal, Matching } from "../schema.js";
 import type { Logger } from "../log.js";
 import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
@@ -12,6 +12,8 @@ export interface IntensityValue {
   source: string;
   /** Human reason, e.g. `not in plan`, `12 of 288 points missing`; empty when nothing to say. */
   note: string;
+  /** Set by a source whose figure is coarser than the period it answers (a monthly figure); else derived per row. */
+  matching?: Matching;
 }
 
 /** A usage period, as on the UsageRecord (ISO instants, end exclusive). */

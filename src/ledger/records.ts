@@ -1,5 +1,5 @@
 import { lit } from "../engine/duckdb.js";
-import type { CarbonRecord, PowerStatus, ProviderId } from "../schema.js";
+import type { CarbonRecord, Matching, PowerStatus, ProviderId } from "../schema.js";
 
 /** A window of whole UTC days as a filter on the ledger's period_start. */
 export function windowFilter(w: { since: string; until: string }): string {
@@ -12,10 +12,15 @@ export const recordSelect = `provider, account, region, instance_type, unit, qua
   estimated, cost, currency, gpu_model, gpu_count, gpu_utilization, power_w, power_low_w, power_high_w, power_source, power_status,
   energy_kwh, pue, pue_source, facility_energy_kwh, facility_energy_low_kwh, facility_energy_high_kwh, intensity_kg_per_kwh,
   intensity_signal, intensity_source, intensity_note, region_known, co2e_kg, co2e_low_kg, co2e_high_kg,
-  utilization_rule, power_basis, band_covers, embodied_kg, embodied_low_kg, embodied_high_kg`;
+  utilization_rule, power_basis, band_covers, embodied_kg, embodied_low_kg, embodied_high_kg,
+  intensity_location_kg_per_kwh, location_source, location_note, location_matching, co2e_location_kg, co2e_location_low_kg,
+  co2e_location_high_kg, intensity_marginal_kg_per_kwh, marginal_source, marginal_note, marginal_matching, co2_marginal_kg,
+  co2_marginal_low_kg, co2_marginal_high_kg`;
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+const matching = (v: unknown): Matching => (v === "hourly" || v === "daily" || v === "monthly" ? v : "annual");
 
 const basis = (v: string | null): CarbonRecord["powerBasis"] => (v === "published" || v === "bounded" || v === "measured" ? v : null);
 
@@ -62,5 +67,19 @@ export function toCarbonRecord(r: Record<string, unknown>): CarbonRecord {
     embodiedKg: num(r.embodied_kg),
     embodiedLowKg: num(r.embodied_low_kg),
     embodiedHighKg: num(r.embodied_high_kg),
+    locationKgPerKwh: num(r.intensity_location_kg_per_kwh) ?? 0,
+    locationSource: str(r.location_source) ?? "",
+    locationNote: str(r.location_note) ?? "",
+    locationMatching: matching(r.location_matching),
+    co2eLocationKg: num(r.co2e_location_kg),
+    co2eLocationLowKg: num(r.co2e_location_low_kg),
+    co2eLocationHighKg: num(r.co2e_location_high_kg),
+    marginalKgPerKwh: num(r.intensity_marginal_kg_per_kwh) ?? 0,
+    marginalSource: str(r.marginal_source) ?? "",
+    marginalNote: str(r.marginal_note) ?? "",
+    marginalMatching: matching(r.marginal_matching),
+    co2MarginalKg: num(r.co2_marginal_kg),
+    co2MarginalLowKg: num(r.co2_marginal_low_kg),
+    co2MarginalHighKg: num(r.co2_marginal_high_kg),
   };
 }

@@ -76,7 +76,7 @@ export const detailColumns: Column<CarbonRecord>[] = [
   num("facility_energy_low_kwh", 6, "kWh", "the same at the low end of the utilisation and PUE bands", (r) => r.facilityEnergyLowKwh),
   num("facility_energy_high_kwh", 6, "kWh", "the same at the high end of the utilisation and PUE bands", (r) => r.facilityEnergyHighKwh),
   num("intensity_kg_per_kwh", 6, "kg/kWh", "grid carbon intensity applied", (r) => r.intensityKgPerKwh),
-  txt("intensity_signal", "marginal or average; one run uses one signal type", (r) => r.intensitySignal),
+  txt("intensity_signal", "the signal --signal chose to lead (average or marginal); both are in the columns at the end", (r) => r.intensitySignal),
   txt("intensity_source", "machine-readable: watttime:historical, watttime:current, fallback:<dataset>@<year>", (r) => r.intensitySource),
   txt("intensity_note", "the human reason for a fallback or a gap", (r) => r.intensityNote),
   bool("region_known", "false when the region is not in config/regions.json", (r) => r.regionKnown),
@@ -89,6 +89,21 @@ export const detailColumns: Column<CarbonRecord>[] = [
   num("embodied_kg", 6, "kg", "manufacturing emissions amortised over these hours; never part of co2e_kg", (r) => r.embodiedKg),
   num("embodied_low_kg", 6, "kg", "low end of the embodied band", (r) => r.embodiedLowKg),
   num("embodied_high_kg", 6, "kg", "high end of the embodied band", (r) => r.embodiedHighKg),
+  // Both signals on every row, whatever --signal leads with (the columns above repeat the lead one). Added at the end.
+  num("intensity_location_kg_per_kwh", 6, "kg/kWh", "location-based (grid average) intensity for this row's period", (r) => r.locationKgPerKwh),
+  txt("location_source", "machine-readable: eia:hourly, gb-carbon-intensity:actual, fallback:<dataset>@<year>", (r) => r.locationSource),
+  txt("location_note", "the human reason for a location-based fallback or gap", (r) => r.locationNote),
+  txt("location_matching", "hourly, daily (mean of that day's hourly values), monthly or annual", (r) => r.locationMatching),
+  num("co2e_location_kg", 6, "kg", "facility_energy_kwh × intensity_location_kg_per_kwh: the inventory (Scope 3 cat. 1) figure", (r) => r.co2eLocationKg),
+  num("co2e_location_low_kg", 6, "kg", "low end of the location-based band", (r) => r.co2eLocationLowKg),
+  num("co2e_location_high_kg", 6, "kg", "high end of the location-based band", (r) => r.co2eLocationHighKg),
+  num("intensity_marginal_kg_per_kwh", 6, "kg/kWh", "marginal (WattTime MOER) intensity for this row's period, CO2 only", (r) => r.marginalKgPerKwh),
+  txt("marginal_source", "machine-readable: watttime:historical, watttime:current, fallback:<dataset>@<year>", (r) => r.marginalSource),
+  txt("marginal_note", "the human reason for a marginal fallback or gap", (r) => r.marginalNote),
+  txt("marginal_matching", "hourly, daily (mean of that day's values) or annual", (r) => r.marginalMatching),
+  num("co2_marginal_kg", 6, "kg", "facility_energy_kwh × intensity_marginal_kg_per_kwh: CO2 for decisions, never an inventory line", (r) => r.co2MarginalKg),
+  num("co2_marginal_low_kg", 6, "kg", "low end of the marginal band", (r) => r.co2MarginalLowKg),
+  num("co2_marginal_high_kg", 6, "kg", "high end of the marginal band", (r) => r.co2MarginalHighKg),
 ];
 
 type SummaryRow = Group<{ provider: string; region: string; instanceType: string }>;
@@ -114,6 +129,12 @@ export const summaryColumns: Column<SummaryRow>[] = [
   num("embodied_kg", 6, "kg", "embodied (manufacturing) emissions of the group's hours", t((x) => x.embodiedKg)),
   num("embodied_low_kg", 6, "kg", "low end of the embodied band", t((x) => x.embodiedLowKg)),
   num("embodied_high_kg", 6, "kg", "high end of the embodied band", t((x) => x.embodiedHighKg)),
+  num("co2e_location_kg", 6, "kg", "location-based CO2e (the inventory figure)", t((x) => x.co2eLocationKg)),
+  num("co2e_location_low_kg", 6, "kg", "low end of the location-based band", t((x) => x.co2eLocationLowKg)),
+  num("co2e_location_high_kg", 6, "kg", "high end of the location-based band", t((x) => x.co2eLocationHighKg)),
+  num("co2_marginal_kg", 6, "kg", "marginal CO2 (the decision figure)", t((x) => x.co2MarginalKg)),
+  num("co2_marginal_low_kg", 6, "kg", "low end of the marginal band", t((x) => x.co2MarginalLowKg)),
+  num("co2_marginal_high_kg", 6, "kg", "high end of the marginal band", t((x) => x.co2MarginalHighKg)),
 ];
 
 /** carbon_suggestions<stamp>.csv: one row per emitter × cleaner region. */
@@ -129,10 +150,13 @@ export const suggestionColumns: Column<Suggestion>[] = [
   num("to_pue", 3, "1", "PUE of the cleaner region", (s) => s.toPue),
   num("from_intensity_kg_per_kwh", 6, "kg/kWh", "energy-weighted mean intensity where it ran", (s) => s.fromIntensityKgPerKwh),
   num("to_intensity_kg_per_kwh", 6, "kg/kWh", "energy-weighted mean intensity of the cleaner region, same periods", (s) => s.toIntensityKgPerKwh),
-  txt("intensity_signal", "marginal or average", (s) => s.signal),
+  txt("intensity_signal", "the ranking signal: marginal (the decision signal), so from/to/saving columns are CO2", (s) => s.signal),
   txt("to_intensity_source", "the sources used for the cleaner region, ;-separated", (s) => s.toIntensitySource),
   num("from_co2e_kg", 6, "kg", "CO2e where it ran", (s) => s.fromCo2eKg),
   num("to_co2e_kg", 6, "kg", "CO2e in the cleaner region", (s) => s.toCo2eKg),
   num("saving_co2e_kg", 6, "kg", "from_co2e_kg − to_co2e_kg", (s) => s.savingKg),
   num("saving_percent", 2, "%", "saving as a share of from_co2e_kg", (s) => s.savingPercent),
+  num("from_location_co2e_kg", 6, "kg", "location-based CO2e where it ran, beside the marginal ranking", (s) => s.fromLocationCo2eKg),
+  num("to_location_co2e_kg", 6, "kg", "location-based CO2e in the cleaner region, same periods", (s) => s.toLocationCo2eKg),
+  num("location_change_kg", 6, "kg", "to_location_co2e_kg − from_location_co2e_kg: the move on the inventory figure (positive = more)", (s) => s.locationChangeKg),
 ];

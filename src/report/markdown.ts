@@ -1,4 +1,5 @@
 import type { Group, Totals } from "../calc/summary.js";
+import { signalsExplained, signalTotals } from "./signals-text.js";
 import { budgetSummaryText } from "./budget-text.js";
 import { dailySeries, sparkline } from "./charts.js";
 import { comparisonText, partialText } from "./header-extra.js";
@@ -44,7 +45,8 @@ function headerSection(r: ReportData): string {
   const lines = [
     `## carbon-track: GPU emissions ${r.period.since} to ${r.period.until} (${r.period.days} ${r.period.days === 1 ? "day" : "days"}, UTC)`,
     "",
-    `- **CO2e: ${human(t.co2eKg)} kg** (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)`,
+    ...signalTotals(t, r.options.signal).map((l, i) => (i === 0 ? `- **${l}**` : `- ${l}`)),
+    `- ${signalsExplained}`,
     `- Facility energy: ${human(t.facilityEnergyKwh)} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)}); billed hours (instance-hours, or GPU-hours where billed per GPU): ${human(t.hours)}`,
     `- Providers: ${escapeMarkdown(r.options.providers.join(", ") || "none")}; source: ${r.options.source}; GPU utilization u = ${escapeMarkdown(utilizationText(r.options))}`,
     `- Signal: ${r.options.signal} (${escapeMarkdown(r.options.intensity)}); energy on fallback intensity: ${percent(t.fallbackFacilityEnergyKwh, t.facilityEnergyKwh)}`,
@@ -69,13 +71,14 @@ function suggestionsSection(r: ReportData): string {
     human(s.toCo2eKg),
     human(s.savingKg),
     `${human(s.savingPercent)} %`,
+    s.locationChangeKg === null ? "-" : `${s.locationChangeKg > 0 ? "+" : ""}${human(s.locationChangeKg)}`,
   ]);
   const table = mdTable(
-    ["Provider", "Instance type", "From", "To", "CO2e kg", "There kg", "Saving kg", "Saving"],
-    ["l", "l", "l", "l", "r", "r", "r", "r"],
+    ["Provider", "Instance type", "From", "To", "CO2 kg", "There kg", "Saving kg", "Saving", "Location CO2e Δ kg"],
+    ["l", "l", "l", "l", "r", "r", "r", "r", "r"],
     rows,
   );
-  return `${title}\n\nThe same hours and power in a region that offers the type, at that region's PUE and ${r.options.signal} intensity over the same periods.\n\n${table}`;
+  return `${title}\n\nThe same hours and power in a region that offers the type, at that region's PUE, ranked by marginal CO2 (the decision signal) over the same periods; the last column is the change in location-based CO2e (the inventory figure), which can go the other way.\n\n${table}`;
 }
 
 function provenanceSection(r: ReportData): string {

@@ -20,8 +20,15 @@ export interface ReportData {
     /** How many config rules set u, and the --utilization file, if any: rows they cover say so in utilization_rule. */
     utilizationRules: number;
     utilizationFile: string | null;
+    /** The signal that leads the report (the co2e_kg columns); both are in every row. */
     signal: IntensitySignal;
+    /** The marginal signal's provider: watttime or static. */
     intensity: string;
+    /** The location-based signal's provider: hourly (EIA, GB Carbon Intensity, Electricity Maps) or static. */
+    location?: string;
+    /** Which signal is the inventory figure (location-based CO2e) and which the decision figure (marginal CO2). */
+    inventorySignal?: "average";
+    decisionSignal?: "marginal";
     /** Null with --no-embodied; otherwise the amortisation the embodied figures used. */
     embodied: { lifetimeYears: number; occupancy: number } | null;
   };

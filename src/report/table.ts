@@ -8,6 +8,7 @@ import { compact, human, percent } from "./numbers.js";
 import { sanitizeLine as text } from "../text/sanitize.js";
 import { wrapText } from "../text/wrap.js";
 import { fitTable, type Align, type FitColumn } from "./fit-table.js";
+import { signalsExplained, signalTotals } from "./signals-text.js";
 
 export interface TableStyle {
   chalk: ChalkInstance;
@@ -35,6 +36,8 @@ function header(r: ReportData, s: TableStyle): string {
     `Facility energy: ${c.bold(human(t.facilityEnergyKwh))} kWh (${human(t.facilityEnergyLowKwh)} – ${human(t.facilityEnergyHighKwh)})`,
     `CO2e: ${c.bold(human(t.co2eKg))} kg (band ${human(t.co2eLowKg)} – ${human(t.co2eHighKg)} kg)   Billed hours: ${billedHours(t)}`,
   ];
+  const [lead, other] = signalTotals(t, r.options.signal);
+  lines.splice(lines.length - 1, 1, c.bold(lead!), `${other!}   Billed hours: ${billedHours(t)}`, signalsExplained);
   if (r.options.embodied) lines.push(`Embodied (manufacturing, apart from CO2e): ${human(t.embodiedKg)} kg (band ${human(t.embodiedLowKg)} – ${human(t.embodiedHighKg)} kg; ${embodiedBasis(r.options.embodied)})`);
   if (t.unknownPowerHours > 0) lines.push(`Hours with unknown power (left out of kWh and CO2e; marked * below): ${human(t.unknownPowerHours)}`);
   const comparison = comparisonText(r);
@@ -93,19 +96,21 @@ function groupTable<K>(title: string, cols: string[], groups: Group<K>[], keyCel
 const place = (k: { provider: string; region: string }): string => text(`${k.provider}:${k.region}`);
 
 function provenanceTable(r: ReportData, s: TableStyle): string {
-  const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key));
+  // Both signals per region: the location-based (average) line first.
+  const sorted = [...r.provenance].sort((a, b) => a.key.localeCompare(b.key) || a.signal.localeCompare(b.signal));
   // One reason for every region (the usual case with a fallback) is said once, in the title.
   const notes = new Set(sorted.map((p) => p.note));
   const shared = notes.size === 1 ? [...notes][0]! : null;
   const columns: FitColumn[] = [
     { head: "Region", align: "left", minWidth: 12 },
-    { head: "Grid zone", align: "left", minWidth: 8 },
+    { head: "Signal", align: "left" },
+    { head: "Grid zone", align: "left", minWidth: 8, dropRank: 1 },
     { head: "kg/kWh", align: "right" },
     { head: shared === null ? "Source / note" : "Source", align: "left", minWidth: 16 },
   ];
   const rows = sorted.map((p) => {
     const source = shared === null && p.note ? `${text(p.source)}\n${text(p.note)}` : text(p.source);
-    return [text(p.key), text(p.zone ?? "-"), p.meanKgPerKwh.toFixed(3), source];
+    return [text(p.key), p.signal === "average" ? "location" : "marginal", text(p.zone ?? "-"), p.meanKgPerKwh.toFixed(3), source];
   });
   const signals = [...new Set(sorted.map((p) => p.signal))].join(", ");
   const title = `Intensity provenance per region (${signals || r.options.signal}${shared ? `; ${text(shared)}` : ""})`;
@@ -113,16 +118,20 @@ function provenanceTable(r: ReportData, s: TableStyle): string {
 }
 
 function suggestionsTable(r: ReportData, s: TableStyle): string {
-  const title = fitLines([s.chalk.bold("Cleaner regions for the largest emitters (same hours, same power, that region's PUE and intensity)")], s);
+  const title = fitLines(
+    [s.chalk.bold("Cleaner regions for the largest emitters, ranked by marginal CO2 (same hours and power, that region's PUE and intensity; location-based change beside)")],
+    s,
+  );
   const gaps = (r.suggestionGaps ?? []).length > 0 ? `\n${fitLines((r.suggestionGaps ?? []).map((g) => `Not suggested: ${text(g)}`), s)}` : "";
   if (r.suggestions.length === 0) return `${title}\nnone: no region that offers these instance types would have emitted less${gaps}`;
   const columns: FitColumn[] = [
     { head: "Instance type", align: "left", minWidth: 14 },
     { head: "From → to", align: "left", minWidth: 14 },
-    { head: "CO2e kg", align: "right" },
+    { head: "CO2 kg", align: "right" },
     { head: "There kg", align: "right", dropRank: 1 },
     { head: "Saving kg", align: "right", dropRank: 2 },
     { head: "Saving", align: "right" },
+    { head: "Location CO2e Δ kg", align: "right", dropRank: 3 },
   ];
   const rows = r.suggestions.map((x) => [
       text(`${x.provider} ${x.instanceType}`),
@@ -131,6 +140,7 @@ function suggestionsTable(r: ReportData, s: TableStyle): string {
       compact(x.toCo2eKg),
       s.chalk.green(compact(x.savingKg)),
       `${human(x.savingPercent, 0)} %`,
+      x.locationChangeKg === null ? "-" : `${x.locationChangeKg > 0 ? "+" : ""}${compact(x.locationChangeKg)}`,
     ]);
   return `${title}\n${table(columns, rows, s)}${gaps}`;
 }

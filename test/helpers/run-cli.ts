@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { offlineGridEnv } from "./offline-grid.js";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const binPath = fileURLToPath(new URL("../../bin/carbon-track.js", import.meta.url));
@@ -24,6 +25,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
         AWS_EC2_METADATA_DISABLED: "true",
         METADATA_SERVER_DETECTION: "none",
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...offlineGridEnv(),
         ...opts.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -45,7 +45,7 @@ describe("carbon-track --input … --intensity watttime", () => {
   });
 
   it("applies time-matched MOER where the plan allows and says why elsewhere", async () => {
-    const args = ["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--intensity", "watttime", "--format", "csv"];
+    const args = ["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--intensity", "watttime", "--signal", "marginal", "--format", "csv"];
     const res = await runCli(args, { env: env() });
     expect(res.stderr).not.toContain(PASSWORD);
     expect(res.code).toBe(0);
@@ -72,7 +72,7 @@ describe("carbon-track --input … --intensity watttime", () => {
   });
 
   it("shows the provenance per region in the terminal report", async () => {
-    const res = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--out", join(dir, "out"), "--no-cache"], { env: env() });
+    const res = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--out", join(dir, "out"), "--no-cache", "--signal", "marginal"], { env: env() });
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Intensity provenance per region/);
     expect(res.stdout).toMatch(/aws:us-west-1.*CAISO_NORTH.*watttime:historical/);
@@ -82,7 +82,7 @@ describe("carbon-track --input … --intensity watttime", () => {
 
   it("wrong credentials: one clear line, static fallback, exit 3", async () => {
     // A cold cache: a warm one answers without logging in, so a wrong password only shows once something is fetched.
-    const res = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--format", "csv"], {
+    const res = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--format", "csv", "--signal", "marginal"], {
       env: env({ WATTTIME_PASSWORD: "wrong-Password-77", XDG_CACHE_HOME: join(dir, "cold-cache") }),
     });
     expect(res.code).toBe(3);

@@ -162,7 +162,7 @@ describe("the CLI on an implausible answer or cache file", () => {
       CARBON_TRACK_TIMEOUT_MS: "2000",
       CARBON_TRACK_RETRY_BASE_MS: "10",
     };
-    return runCli(["--input", path.join(dir, "u.csv"), "--intensity", "watttime", "--format", "csv"], { env, cwd: dir, timeoutMs: 30_000 });
+    return runCli(["--input", path.join(dir, "u.csv"), "--intensity", "watttime", "--signal", "marginal", "--format", "csv"], { env, cwd: dir, timeoutMs: 30_000 });
   };
 
   it("a live 1e9: exit 3, one error line naming WattTime and the zone, the row kept on the fallback", async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDuck, sqlString, type Duck } from "../helpers/duckdb.js";
 import { binPath, repoRoot, runCli } from "../helpers/run-cli.js";
 import { days, usageCsv, type UsageRow } from "../helpers/usage-csv.js";
+import { offlineGridEnv } from "../helpers/offline-grid.js";
 
 /** Every file a reader of DIR/detail/** finds, relative to DIR/detail. */
 function filesUnder(root: string, at = root): string[] {
@@ -33,7 +34,7 @@ function runAndKill(args: string[], ms: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_EC2_METADATA_DISABLED: "true" },
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_EC2_METADATA_DISABLED: "true", ...offlineGridEnv() },
       stdio: "ignore",
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), ms);

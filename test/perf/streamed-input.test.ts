@@ -87,9 +87,11 @@ async function inMemory(file: string, window?: { from: string; to: string }) {
   });
   const ctx = { signal: "marginal" as const, env: {}, log: silentLogger, abort: new AbortController().signal, cacheDir: null, now: new Date(), http: { timeoutMs: 1000, retryBaseMs: 1, maxAttempts: 1 }, redactor: createRedactor([]) };
   const intensity = await staticProvider("--intensity static").resolve(demands, ctx);
-  const estimated = estimate({ records, ...factors, intensity }).records;
+  const average = await staticProvider("--intensity static").resolve(demands, { ...ctx, signal: "average" });
+  // The CLI's default: the location-based figure leads, the marginal one rides along; suggestions rank by marginal.
+  const estimated = estimate({ records, ...factors, signal: "average", intensity: average, companion: intensity }).records;
   const summary = summarize(estimated);
-  return { records: estimated, summary, suggestions: suggest({ records: estimated, plans, intensity, signal: "marginal" }) };
+  return { records: estimated, summary, suggestions: suggest({ records: estimated, plans, intensity, signal: "marginal", beside: average }) };
 }
 
 describe("streamed --input", () => {

@@ -38,15 +38,23 @@ describe("--input: usage rows in the normalized schema", () => {
     expect(Number(g6.power_w)).toBeCloseTo(g6Watts, 1);
     expect(Number(g6.energy_kwh)).toBeCloseTo(g6Kwh, 5);
     expect(Number(g6.facility_energy_kwh)).toBeCloseTo(g6Kwh * 1.13, 5);
-    expect(Number(g6.co2e_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.557, 5);
-    expect(g6.intensity_source).toBe("fallback:watttime-annual-marginal@2024");
+    // Both signals in the row; the location-based one leads by default (us-east-1: 396.25 g average, 557 g marginal).
+    expect(Number(g6.co2e_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.39625, 5);
+    expect(g6.intensity_source).toBe("fallback:electricitymaps-annual-average@2024");
+    expect(g6.co2e_location_kg).toBe(g6.co2e_kg);
+    expect(g6.location_note).toBe("annual average (EIA_API_KEY not set)");
+    expect(g6.location_matching).toBe("annual");
+    expect(Number(g6.co2_marginal_kg)).toBeCloseTo(g6Kwh * 1.13 * 0.557, 5);
+    expect(g6.marginal_source).toBe("fallback:watttime-annual-marginal@2024");
+    expect(g6.marginal_note).toBe("no WattTime credentials");
 
     // T4: 8 W idle, 70 W TDP → 39 W at u = 0.5, plus its PCIe platform share 1.06 × 70 × 0.07 + 0.06 × 39 W; 10 h
     const t4Watts = 39 + 1.06 * 70 * (0.04 + 0.06 * 0.5) + 0.06 * 39;
     const t4 = rows.find((r) => r.instance_type === "nvidia-tesla-t4")!;
     expect(Number(t4.power_w)).toBeCloseTo(t4Watts, 1);
     expect(Number(t4.energy_kwh)).toBeCloseTo(t4Watts / 100, 5);
-    expect(Number(t4.co2e_kg)).toBeCloseTo((t4Watts / 100) * 1.1 * 0.72576, 5);
+    expect(Number(t4.co2e_kg)).toBeCloseTo((t4Watts / 100) * 1.1 * 0.57577, 5);
+    expect(Number(t4.co2_marginal_kg)).toBeCloseTo((t4Watts / 100) * 1.1 * 0.72576, 5);
 
     const unknown = rows.find((r) => r.instance_type === "Standard_ZZ99_v9")!;
     expect(unknown.power_status).toBe("unknown-type");

@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { binPath } from "../helpers/run-cli.js";
+import { offlineGridEnv } from "../helpers/offline-grid.js";
 
 const sink = (): Writable & { text: string } => {
   const w = new Writable({
@@ -42,7 +43,7 @@ describe("an interrupted run writes nothing", () => {
     }
     writeFileSync(file, lines.join("\n"));
     const out = join(dir, "out");
-    const child = spawn(process.execPath, [binPath, "--input", file, "--out", out, "--stamp", "none"], { env: { PATH: process.env.PATH ?? "", HOME: dir } });
+    const child = spawn(process.execPath, [binPath, "--input", file, "--out", out, "--stamp", "none"], { env: { PATH: process.env.PATH ?? "", HOME: dir, ...offlineGridEnv() } });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath } from "../helpers/run-cli.js";
 import { scratch } from "./billing-setups.js";
+import { offlineGridEnv } from "../helpers/offline-grid.js";
 
 const finalNames = ["carbon_detail.csv", "carbon_summary.csv", "carbon_suggestions.csv", "carbon_detail_latest.csv"];
 const rowsWanted = 150_000;
@@ -31,7 +32,7 @@ describe("atomic output", () => {
 
     const child = spawn(process.execPath, [binPath, "--input", input, "--out", out, "--stamp", "none"], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ...offlineGridEnv() },
       stdio: "ignore",
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { binPath } from "../helpers/run-cli.js";
+import { offlineGridEnv } from "../helpers/offline-grid.js";
 
 /**
  * The built CLI as a child process for the output-fault and signal tests, which need what runCli does not give:
@@ -40,7 +41,7 @@ export function startCli(args: string[], opts: StartOptions): Started {
   const stdio: StdioOptions = ["ignore", opts.stdout ?? "pipe", "pipe"];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, NO_COLOR: "1", ...opts.env },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd, NO_COLOR: "1", ...offlineGridEnv(), ...opts.env },
     stdio,
     ...(opts.user ?? {}),
   });

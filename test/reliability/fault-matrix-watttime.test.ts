@@ -101,7 +101,7 @@ async function runCell(cell: Pick<WattTimeCell, "path" | "fault" | "times">) {
       WATTTIME_PASSWORD: "pa55-Word!secret",
     };
     const started = Date.now();
-    const result = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--intensity", "watttime", "--format", "csv"], {
+    const result = await runCli(["--input", input, "--since", "2026-10-01", "--until", "2026-10-02", "--intensity", "watttime", "--signal", "marginal", "--format", "csv"], {
       env,
       cwd: dir,
       timeoutMs: cellBoundMs + 15_000,

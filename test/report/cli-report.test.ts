@@ -80,9 +80,9 @@ describe("carbon budget", () => {
   });
 
   it("warns past 50 % and scales a per-day budget by the window's days", async () => {
-    const r = await runCli(["--demo", ...window, "--budget", "700/day", "--format", "json"]);
+    const r = await runCli(["--demo", ...window, "--budget", "350/day", "--format", "json"]);
     const doc = JSON.parse(r.stdout);
-    expect(doc.budget).toMatchObject({ limitKg: 21000, perDayKg: 700, days: 30 });
+    expect(doc.budget).toMatchObject({ limitKg: 10500, perDayKg: 350, days: 30 });
     expect(doc.budget.usedKg).toBeCloseTo(doc.summary.totals.co2eKg, 9);
     expect(doc.budget.usedPercent).toBeGreaterThanOrEqual(50);
     expect(r.stderr).toMatch(/warning: carbon budget past (50|80|95) %/);

@@ -45,16 +45,19 @@ describe("Markdown report", () => {
           savingPercent: 17.9,
           signal: "marginal",
           toIntensitySource: "fallback:x@2024",
+          fromLocationCo2eKg: 200,
+          toLocationCo2eKg: 230,
+          locationChangeKg: 30,
         },
       ],
     });
     const html = gfm(renderMarkdown(report));
     const t = tables(html);
     // region × type, region, provider, suggestions, provenance
-    expect(t.map((x) => x.head)).toEqual([8, 7, 6, 8, 6]);
+    expect(t.map((x) => x.head)).toEqual([8, 7, 6, 9, 6]);
     expect(t.map((x) => x.rows.length)).toEqual([3, 3, 3, 1, 3]);
     for (const x of t) for (const cells of x.rows) expect(cells).toBe(x.head);
-    expect(html).toContain("<strong>CO2e:");
+    expect(html).toMatch(/<strong>(Location-based CO2e|Marginal CO2) /);
   });
 
   it("escapes pipes, HTML and emphasis in cells, so a hostile name cannot break a table", async () => {
