@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { processAlive as alive } from "./process-alive.js";
 
 /**
  * The names of carbon-track's temporary files, `.<name>.<pid>.<random>.tmp`, and the sweep that removes those a
@@ -15,15 +16,6 @@ export const probeName = (): string => `.carbon-track-probe.${process.pid}.${ran
 
 const ours = /^\.(?:carbon_\w+\.csv|carbon-track-probe)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
-/** Whether a process with this id runs (EPERM: it does, as another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Removes our temporary files in `dir` whose process is gone. One with our own pid is stale too: this run has not

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
+import { processAlive as alive } from "../io/process-alive.js";
 
 /** Locks this process holds: a second run inside the same process (tests, a library user) is refused too. */
 const held = new Set<string>();
@@ -9,15 +10,6 @@ export interface LedgerLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * One run at a time per ledger: `DIR/.lock` is created exclusively (O_EXCL) and holds the owner's pid and start.

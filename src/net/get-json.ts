@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DeadlineError, withDeadline } from "./deadline.js";
 import { BodyTooLargeError, checkContentLength, readCapped, type HttpPolicy } from "./http-policy.js";
+import { retryAfterMs } from "./retry-after.js";
 
 /** One GET that failed for good: the message names the call (never its URL, which may hold a key) and why. */
 export class HttpCallFailed extends Error {
@@ -73,12 +74,4 @@ export async function getJson(url: URL, opts: GetJsonOptions): Promise<unknown> 
       throw new HttpCallFailed(`${opts.what}: the answer is not JSON`, status);
     }
   }
-}
-
-function retryAfterMs(header: string | null): number | null {
-  if (header === null) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }

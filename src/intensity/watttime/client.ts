@@ -3,6 +3,7 @@ import { DeadlineError, withDeadline } from "../../net/deadline.js";
 import { BodyTooLargeError, checkContentLength, readCapped, type HttpPolicy } from "../../net/http-policy.js";
 import type { Redactor } from "../../text/redact.js";
 import { LoginResponse } from "./wire.js";
+import { retryAfterMs } from "../../net/retry-after.js";
 
 /** The account's credentials were refused on /login: retrying cannot help. */
 export class WattTimeLoginRejected extends Error {}
@@ -185,12 +186,4 @@ function jsonMessage(text: string, redactor: Redactor): string | null {
   } catch {
     return null;
   }
-}
-
-function retryAfterMs(header: string | null): number | null {
-  if (header === null) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
