@@ -51,7 +51,7 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
     intensity.average.label === "hourly"
       ? "the hourly grid sources that cover each region (EIA, GB Carbon Intensity, Electricity Maps with a key), else the annual figures"
       : "the static annual figures (no request)";
-  lines.push(`signals: ${opts.signal} leads; marginal from ${marginal}; location-based from ${average}`);
+  lines.push(`signal: ${opts.signal} leads; marginal from ${marginal}; location-based from ${average}`);
   if (intensity.marginal.label === "watttime" || intensity.average.label === "hourly") lines.push(`  cache: ${opts.cache ? defaultCacheDir(deps.env, process.platform) : "off (--no-cache)"}`);
   lines.push(`utilization: ${opts.utilizationFile ? `measured, from ${opts.utilizationFile}` : `${opts.gpuUtilization}`}${setup.utilizationRules.length ? ` (${setup.utilizationRules.length} config rules first)` : ""}`);
   lines.push(`embodied: ${opts.embodied ? "included" : "left out (--no-embodied)"}`);

@@ -50,12 +50,20 @@ const recordDecimals: Partial<Record<keyof CarbonRecord, number>> = {
   embodiedKg: 6,
   embodiedLowKg: 6,
   embodiedHighKg: 6,
+  locationKgPerKwh: 6,
+  co2eLocationKg: 6,
+  co2eLocationLowKg: 6,
+  co2eLocationHighKg: 6,
+  marginalKgPerKwh: 6,
+  co2MarginalKg: 6,
+  co2MarginalLowKg: 6,
+  co2MarginalHighKg: 6,
 };
 
 /** Rounded to `digits` decimals; -0 becomes 0. */
 const round = (value: number, digits: number): number => Number(value.toFixed(digits)) + 0;
 
-function roundedRecord(record: CarbonRecord): CarbonRecord {
+export function roundedRecord(record: CarbonRecord): CarbonRecord {
   const out: Record<string, unknown> = { ...record, powerStatus: record.powerStatus ?? "ok" };
   for (const [key, digits] of Object.entries(recordDecimals)) {
     const v = out[key];
@@ -65,7 +73,7 @@ function roundedRecord(record: CarbonRecord): CarbonRecord {
 }
 
 /** Figures after the records (totals, suggestions, provenance) at the CSV files' six decimals. */
-const roundFigures = (value: unknown): unknown =>
+export const roundFigures = (value: unknown): unknown =>
   JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === "number" && Number.isFinite(v) && !Number.isInteger(v) ? round(v, 6) : v)));
 
 /** Everything up to the first record. */

@@ -27,7 +27,7 @@ describe("--dry-run", () => {
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^window: 2026-10-01 to 2026-10-03 \(3 days, UTC, daily\)$/m);
       expect(res.stdout).toMatch(new RegExp(`^${id}:$`, "m"));
-      expect(res.stdout).toMatch(/^signal: marginal/m);
+      expect(res.stdout).toMatch(/^signal: average/m);
       expect(res.stdout).toMatch(/nothing was created$/m);
       const after = setup.dataRequests();
       if (id === "gcp") {

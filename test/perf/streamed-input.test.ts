@@ -11,7 +11,7 @@ import { emptyTable, staticProvider } from "../../src/intensity/static.js";
 import { silentLogger } from "../../src/log.js";
 import { detailColumns, suggestionColumns, summaryColumns, type Column } from "../../src/report/columns.js";
 import { csvLine } from "../../src/report/csv.js";
-import { jsonHead, jsonRecord, jsonTail } from "../../src/report/json.js";
+import { jsonHead, jsonRecord, jsonTail, roundedRecord, roundFigures } from "../../src/report/json.js";
 import type { UsageRecord } from "../../src/schema.js";
 import { runCli } from "../helpers/run-cli.js";
 import { shippedSetup } from "../report/setup-data.js";
@@ -112,9 +112,10 @@ describe("streamed --input", () => {
     expect(json.code, json.stderr).toBe(0);
     const doc = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(json.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
-    expect(doc.records).toEqual(expected.records);
-    expect(doc.summary).toEqual(expected.summary);
-    expect(doc.suggestions).toEqual(expected.suggestions);
+    // The JSON carries each figure at its CSV column's decimals: the in-memory side is shown the same way.
+    expect(doc.records).toEqual(expected.records.map(roundedRecord));
+    expect(doc.summary).toEqual(roundFigures(expected.summary));
+    expect(doc.suggestions).toEqual(roundFigures(expected.suggestions));
   });
 
   it("writes the same files, the latest copy included, and keeps rows inside an explicit window", async () => {
@@ -141,7 +142,9 @@ describe("streamed --input", () => {
     for (const some of [[], records.slice(0, 3)]) {
       const streamed = jsonHead(head) + some.map((r, i) => jsonRecord(r, i)).join("") + jsonTail(tail, some.length, {});
       const { summary, provenance, warnings, failures, suggestions, budget } = tail;
-      expect(streamed).toBe(`${JSON.stringify({ ...head, records: some, summary, provenance, warnings, failures, suggestions, budget }, null, 2)}\n`);
+      const figures = roundFigures({ summary, provenance, suggestions, budget }) as Record<string, unknown>;
+      const whole = { ...head, records: some.map(roundedRecord), summary: figures.summary, provenance: figures.provenance, warnings, failures, suggestions: figures.suggestions, budget: figures.budget };
+      expect(streamed).toBe(`${JSON.stringify(whole, null, 2)}\n`);
     }
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { days, usageCsv, type UsageRow } from "../helpers/usage-csv.js";
+import { offlineGridEnv } from "../helpers/offline-grid.js";
 
 type Sink = Writable & { isTTY: boolean; text: () => string };
 function sink(isTTY: boolean): Sink {
@@ -39,7 +40,7 @@ async function runOn(stderrIsTTY: boolean): Promise<{ stderr: string; stdout: st
   const stdout = sink(false);
   const stderr = sink(stderrIsTTY);
   const argv = ["--input", input, "--out", join(dir, "out"), "--stamp", "none"];
-  const code = await run({ argv, env: {}, cwd: dir, now: new Date("2026-12-06T08:00:00Z"), stdout, stderr, interrupt: new AbortController().signal }, createRedactor([]));
+  const code = await run({ argv, env: offlineGridEnv(), cwd: dir, now: new Date("2026-12-06T08:00:00Z"), stdout, stderr, interrupt: new AbortController().signal }, createRedactor([]));
   expect(code, stderr.text()).toBe(0);
   return { stderr: stderr.text(), stdout: stdout.text() };
 }

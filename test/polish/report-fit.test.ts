@@ -81,7 +81,8 @@ describe("the header says what it counts", () => {
 
 describe("a large emitter without a suggestion says why", () => {
   it("the demo's ND H100 v5 has no recorded regions: a note under the suggestions names it", async () => {
-    const text = await demo([], sink(false));
+    // On the marginal figure Sweden's ND H100 v5 is among the largest emitters (on the location-based one it is not).
+    const text = await demo(["--signal", "marginal"], sink(false));
     const tail = text.slice(text.indexOf("Cleaner regions"));
     expect(tail).toMatch(/Not suggested: azure Standard_ND96isr_H100_v5: no record of the regions that offer it/);
   });

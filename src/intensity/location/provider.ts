@@ -44,7 +44,8 @@ async function zonePoints(source: HourlySource, zone: string, fromMs: number, to
   // Days between the first and last missing one that the cache had are asked again but taken from the cache.
   const wanted = new Set(missing);
   const fetched = (await source.points(zone, first, last, call)).filter((p) => wanted.has(p.startMs - (p.startMs % DAY_MS)));
-  out.push(...fetched);
+  // A loop, not push(...): a long window holds hundreds of thousands of half-hours, past the argument limit.
+  for (const p of fetched) out.push(p);
   if (cache) {
     const byDay = new Map<number, GridPoint[]>();
     for (const p of fetched) {
@@ -96,10 +97,16 @@ export function locationProvider(sources: readonly HourlySource[]): IntensityPro
       }
       for (const { source, zone, demands: group } of groups.values()) {
         ctx.log.verbose(`location-based intensity: ${source.id} zone ${zone} for ${group.map((d) => d.key).join(", ")}`);
-        const starts = group.flatMap((d) => d.periods.map((p) => Date.parse(p.start)));
-        const ends = group.flatMap((d) => d.periods.map((p) => Date.parse(p.end)));
-        const fromMs = Math.min(...starts) - (Math.min(...starts) % DAY_MS);
-        const lastEnd = Math.max(...ends);
+        // Reduced in a loop: Math.min(...list) overflows the stack on a million periods.
+        let firstStart = Infinity;
+        let lastEnd = -Infinity;
+        for (const d of group) {
+          for (const p of d.periods) {
+            firstStart = Math.min(firstStart, Date.parse(p.start));
+            lastEnd = Math.max(lastEnd, Date.parse(p.end));
+          }
+        }
+        const fromMs = firstStart - (firstStart % DAY_MS);
         const toMs = lastEnd % DAY_MS === 0 ? lastEnd : lastEnd - (lastEnd % DAY_MS) + DAY_MS;
         const call: SourceCall = {
           env: ctx.env,
