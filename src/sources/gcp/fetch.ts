@@ -2,26 +2,12 @@ import type { SourceContext, SourceResult } from "../types.js";
 import { createBigQueryClient, registerTokens, runQuery } from "./bigquery-client.js";
 import { explainBigQueryError } from "./errors.js";
 import { mapGpuUsageRows } from "./rows.js";
-import { buildGpuUsageQuery } from "./sql.js";
-import { parseGcpTable } from "./table-name.js";
-import { ProviderError } from "../../errors.js";
+import { gcpJob, gigabytes } from "./job.js";
 
-/** The cost guard when gcp.maximumBytesBilled is not set: 50 GB (10^9 bytes), about $0.31 at on-demand prices. */
-export const DEFAULT_MAXIMUM_BYTES_BILLED = 50_000_000_000;
-
-function gigabytes(bytes: number): string {
-  return `${(bytes / 1e9).toLocaleString("en-US", { maximumFractionDigits: 3 })} GB`;
-}
 
 /** Reads GPU usage from the BigQuery billing export: one aggregate query, run where the data lives. */
 export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
-  const tableName = ctx.config.gcp?.table;
-  if (!tableName) throw new ProviderError("gcp", "no billing export table: set --gcp-table or gcp.table in the config");
-  const table = parseGcpTable(tableName);
-  const jobProject = ctx.env.GOOGLE_CLOUD_PROJECT || table.project;
-  const maximumBytesBilled = ctx.config.gcp?.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED;
-  const location = ctx.config.gcp?.location;
-  const query = buildGpuUsageQuery(tableName, ctx.window);
+  const { tableName, jobProject, maximumBytesBilled, location, query } = gcpJob(ctx);
 
   ctx.log.progress(`gcp: querying ${tableName}`);
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });

@@ -1,25 +1,16 @@
 import type { SourceContext, SourcePlan } from "../types.js";
 import { createBigQueryClient, dryRunQuery, registerTokens } from "./bigquery-client.js";
 import { explainBigQueryError } from "./errors.js";
-import { DEFAULT_MAXIMUM_BYTES_BILLED } from "./fetch.js";
-import { buildGpuUsageQuery, PARTITION_DAYS_AFTER, PARTITION_DAYS_BEFORE } from "./sql.js";
-import { parseGcpTable } from "./table-name.js";
-import { ProviderError } from "../../errors.js";
+import { gcpJob, gigabytes } from "./job.js";
+import { PARTITION_DAYS_AFTER, PARTITION_DAYS_BEFORE } from "./sql.js";
 
-const gigabytes = (bytes: number): string => `${(bytes / 1e9).toLocaleString("en-US", { maximumFractionDigits: 3 })} GB`;
 
 /**
  * BigQuery answers a dry run with the bytes the query would scan, without running it or billing anything: the
  * plan sends exactly that one free request (the same SQL and parameters as the run).
  */
 export async function planGcp(ctx: SourceContext): Promise<SourcePlan> {
-  const tableName = ctx.config.gcp?.table;
-  if (!tableName) throw new ProviderError("gcp", "no billing export table: set --gcp-table or gcp.table in the config");
-  const table = parseGcpTable(tableName);
-  const jobProject = ctx.env.GOOGLE_CLOUD_PROJECT || table.project;
-  const maximumBytesBilled = ctx.config.gcp?.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED;
-  const location = ctx.config.gcp?.location;
-  const query = buildGpuUsageQuery(tableName, ctx.window);
+  const { tableName, jobProject, maximumBytesBilled, location, query } = gcpJob(ctx);
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });
   const estimate = await registerTokens(client, ctx.redactor)
     .then(() => dryRunQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
