@@ -25,3 +25,23 @@ export function days(since: string, until: string): string[] {
   for (let d = since; d <= until; d = nextDay(d)) out.push(d);
   return out;
 }
+
+/** The nine --input columns a bad-input case writes cell by cell, to make any one of them wrong. */
+export const inputHeader = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";
+
+/** One --input line: a valid row, with `over` replacing cells as written. */
+export const inputRow = (over: Partial<Record<string, string>> = {}): string =>
+  Object.values({
+    provider: "aws",
+    account: "111122223333",
+    region: "us-east-1",
+    instance_type: "p5.48xlarge",
+    unit: "instance-hour",
+    quantity_hours: "24",
+    period_start: "2026-10-01T00:00:00Z",
+    period_end: "2026-10-02T00:00:00Z",
+    estimated: "false",
+    ...over,
+  }).join(",");
+
+export const inputCsv = (...lines: string[]): string => [inputHeader, ...lines].join("\n");

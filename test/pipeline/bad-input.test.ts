@@ -1,24 +1,10 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { expectRefused, type BadInputCase } from "../helpers/bad-input.js";
+import { inputCsv, inputHeader as header, inputRow } from "../helpers/usage-csv.js";
 
-const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";
-const row = (over: Partial<Record<string, string>> = {}): string => {
-  const r = {
-    provider: "aws",
-    account: "111122223333",
-    region: "us-east-1",
-    instance_type: "p5.48xlarge",
-    unit: "instance-hour",
-    quantity_hours: "24",
-    period_start: "2026-10-01T00:00:00Z",
-    period_end: "2026-10-02T00:00:00Z",
-    estimated: "false",
-    ...over,
-  };
-  return Object.values(r).join(",");
-};
-const csv = (...lines: string[]): string => [header, ...lines].join("\n");
+const row = inputRow;
+const csv = inputCsv;
 
 const config = (json: unknown): Record<string, string> => ({ "c.json": JSON.stringify(json) });
 

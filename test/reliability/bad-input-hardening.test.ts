@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectRefused, type BadInputCase } from "../helpers/bad-input.js";
 import { runCli } from "../helpers/run-cli.js";
+import { inputCsv, inputRow } from "../helpers/usage-csv.js";
 
 /**
  * Issue 13's bad-input corpus, built like test/pipeline/bad-input.test.ts: every case exits 2 with one line, before
@@ -22,21 +23,8 @@ import { runCli } from "../helpers/run-cli.js";
  *   object's prototype: `constructor`, `toString`, `__proto__` are unknown values.
  */
 
-const header = "provider,account,region,instance_type,unit,quantity_hours,period_start,period_end,estimated";
-const row = (over: Partial<Record<string, string>> = {}): string =>
-  Object.values({
-    provider: "aws",
-    account: "111122223333",
-    region: "us-east-1",
-    instance_type: "p5.48xlarge",
-    unit: "instance-hour",
-    quantity_hours: "24",
-    period_start: "2026-10-01T00:00:00Z",
-    period_end: "2026-10-02T00:00:00Z",
-    estimated: "false",
-    ...over,
-  }).join(",");
-const csv = (...lines: string[]): string => [header, ...lines].join("\n");
+const row = inputRow;
+const csv = inputCsv;
 const input = (...lines: string[]) => ({ args: ["--input", "$DIR/u.csv"], files: { "u.csv": csv(...lines) } });
 const withConfig = ["--demo", "--config", "$DIR/c.json"];
 
