@@ -1,22 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { openDuck, sqlString, type Duck } from "../helpers/duckdb.js";
 import { runCli } from "../helpers/run-cli.js";
+import { sink } from "../helpers/sink.js";
 
-const sink = (): Writable & { text: string } => {
-  const w = new Writable({
-    write(chunk, _enc, done) {
-      w.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  w.text = "";
-  return w;
-};
 
 interface JsonReport {
   period: { since: string; until: string; days: number };
@@ -121,12 +111,12 @@ describe("the ledger in process (DuckDB itself)", () => {
       // Whichever reaches the ledger second is refused; the other completes.
       expect([...codes].sort()).toEqual([0, 2]);
       const [done, refused] = codes[0] === 0 ? [runs[0]!, runs[1]!] : [runs[1]!, runs[0]!];
-      expect(refused.stderr.text).toMatch(/^carbon-track: ledger \S+ledger is in use by another carbon-track run \(pid \d+, started 2026-11-26T08:00:00.000Z\): nothing was done/);
-      expect(refused.stdout.text).toBe("");
-      const doc = JSON.parse(done.stdout.text) as JsonReport;
+      expect(refused.stderr.text()).toMatch(/^carbon-track: ledger \S+ledger is in use by another carbon-track run \(pid \d+, started 2026-11-26T08:00:00.000Z\): nothing was done/);
+      expect(refused.stdout.text()).toBe("");
+      const doc = JSON.parse(done.stdout.text()) as JsonReport;
       const back = deps(["report", "--ledger", "ledger", "--since", "2026-11-19", "--until", "2026-11-25", "--format", "json"]);
       expect(await main(back)).toBe(0);
-      const fromLedger = JSON.parse(back.stdout.text) as JsonReport;
+      const fromLedger = JSON.parse(back.stdout.text()) as JsonReport;
       expect(fromLedger.summary.totals.rows).toBe(doc.summary.totals.rows);
       expect(fromLedger.summary.totals.hours).toBeCloseTo(doc.summary.totals.hours, 4);
       expect(fromLedger.summary.totals.co2eKg).toBeCloseTo(doc.summary.totals.co2eKg, 3);

@@ -2,22 +2,12 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { binPath } from "../helpers/run-cli.js";
 import { offlineGridEnv } from "../helpers/offline-grid.js";
+import { sink } from "../helpers/sink.js";
 
-const sink = (): Writable & { text: string } => {
-  const w = new Writable({
-    write(chunk, _enc, done) {
-      w.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  w.text = "";
-  return w;
-};
 
 describe("an interrupted run writes nothing", () => {
   it("exits 130 and creates no output when the run is interrupted", async () => {
@@ -27,8 +17,8 @@ describe("an interrupted run writes nothing", () => {
     const [stdout, stderr] = [sink(), sink()];
     const code = await main({ argv: ["7", "--demo", "--out", join(dir, "out")], env: {}, cwd: dir, now: new Date("2026-11-26T08:00:00Z"), stdout, stderr, interrupt: interrupt.signal });
     expect(code).toBe(130);
-    expect(stderr.text).toMatch(/interrupted: nothing was written/);
-    expect(stdout.text).toBe("");
+    expect(stderr.text()).toMatch(/interrupted: nothing was written/);
+    expect(stdout.text()).toBe("");
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 

@@ -1,26 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { days, usageCsv, type UsageRow } from "../helpers/usage-csv.js";
 import { offlineGridEnv } from "../helpers/offline-grid.js";
+import { sink } from "../helpers/sink.js";
 
-type Sink = Writable & { isTTY: boolean; text: () => string };
-function sink(isTTY: boolean): Sink {
-  const chunks: string[] = [];
-  const w = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  }) as Sink;
-  w.isTTY = isTTY;
-  w.text = () => chunks.join("");
-  return w;
-}
 
 let dir: string;
 let input: string;

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { Chalk } from "chalk";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
@@ -9,24 +8,11 @@ import type { ReportData } from "../../src/report/model.js";
 import { renderTables } from "../../src/report/table.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { visibleWidth } from "../../src/text/wrap.js";
+import { sink, type Sink } from "../helpers/sink.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ct-fit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Sink = Writable & { isTTY: boolean; columns?: number; text: () => string };
-function sink(isTTY: boolean, columns?: number): Sink {
-  const chunks: string[] = [];
-  const w = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  }) as Sink;
-  w.isTTY = isTTY;
-  if (columns !== undefined) w.columns = columns;
-  w.text = () => chunks.join("");
-  return w;
-}
 
 async function demo(args: string[], stdout: Sink, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const argv = ["--demo", "--since", "2026-11-01", "--until", "2026-11-30", "--out", dir, "--quiet", ...args];

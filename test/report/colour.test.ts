@@ -1,27 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/run.js";
 import { createRedactor } from "../../src/text/redact.js";
+import { sink } from "../helpers/sink.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ct-colour-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A stream that says it is (or is not) a terminal and keeps what it is given. */
-function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string } {
-  const chunks: string[] = [];
-  const w = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  }) as Writable & { isTTY: boolean; text: () => string };
-  w.isTTY = isTTY;
-  w.text = () => chunks.join("");
-  return w;
-}
 
 async function report(isTTY: boolean, env: NodeJS.ProcessEnv): Promise<string> {
   const stdout = sink(isTTY);
