@@ -7,19 +7,11 @@ import { startFakeAthena, type FakeAthena } from "../../fakes/athena.js";
 import { expectRefused } from "../../helpers/bad-input.js";
 import { openDuck, sqlString, type Duck } from "../../helpers/duckdb.js";
 import { repoRoot, runCli } from "../../helpers/run-cli.js";
+// The same hand-checked truth as the files: Athena runs the same query definition in its dialect.
+import { curTruth } from "./cur-truth.js";
 
 const curFixture = join(repoRoot, "test/fixtures/exports/cur2-traps.csv");
 
-// The same hand-checked truth as export-files.test.ts: Athena runs the same query definition in its dialect.
-const curTruth = {
-  "aws|111122223333|us-east-1|p4d.24xlarge|2026-10-01": 3,
-  "aws|111122223333|us-east-1|p4d.24xlarge|2026-10-02": 0.5,
-  "aws|111122223333|us-east-1|p4d.24xlarge|2026-10-03": 1,
-  "aws|111122223333|us-east-1|ml.g5.xlarge|2026-10-02": 2,
-  "aws|444455556666|us-west-2|g5.xlarge|2026-10-01": 1,
-  "aws|444455556666|us-west-2|g5.xlarge|2026-10-02": 1,
-  "aws|444455556666|us-west-2|g5.12xlarge|2026-10-01": 1,
-};
 
 let duck: Duck;
 let fake: FakeAthena;
