@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import type { Redactor } from "../text/redact.js";
-import { run, type RunDeps } from "./run.js";
+import { run, type RunDeps } from "../pipeline/run.js";
 
 /**
  * Subcommands are words that cannot be a number of days; anything else is the main job. Each command is its own

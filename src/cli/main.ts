@@ -3,7 +3,7 @@ import { secretsInEnvironment } from "../text/known-secrets.js";
 import { createRedactor } from "../text/redact.js";
 import { sanitizeLine } from "../text/sanitize.js";
 import { dispatch } from "./dispatch.js";
-import type { RunDeps } from "./run.js";
+import type { RunDeps } from "../pipeline/run.js";
 
 /**
  * The process boundary: runs the command and maps every error to one line and an exit code. The run's redactor

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 import { metaDefs, optionDefs, type OptionDef } from "../cli/option-defs.js";
-import type { RunDeps } from "../cli/run.js";
+import type { RunDeps } from "../pipeline/run.js";
 
 const all: readonly OptionDef[] = [...optionDefs, ...metaDefs];
 const subcommands = ["report", "ledger", "completion"];

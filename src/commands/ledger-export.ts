@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
-import type { RunDeps } from "../cli/run.js";
+import type { RunDeps } from "../pipeline/run.js";
 import { resolveWindow } from "../cli/dates.js";
 import { openEngine } from "../engine/duckdb.js";
 import { copyAtomic, csvOptions, parquetOptions } from "../engine/copy-file.js";

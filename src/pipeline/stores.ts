@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { CliOptions } from "../cli/options.js";
-import type { Setup } from "../cli/setup.js";
+import type { Setup } from "./setup.js";
 import { packageDataFile } from "../config/paths.js";
 import { openEngine, type Engine } from "../engine/duckdb.js";
 import { compareWithPrevious, type Comparison } from "../ledger/compare.js";

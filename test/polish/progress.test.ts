@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
+import { run } from "../../src/pipeline/run.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { days, usageCsv, type UsageRow } from "../helpers/usage-csv.js";
 import { offlineGridEnv } from "../helpers/offline-grid.js";

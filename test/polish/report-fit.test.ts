@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chalk } from "chalk";
 import { afterAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/run.js";
+import { run } from "../../src/pipeline/run.js";
 import type { ReportData } from "../../src/report/model.js";
 import { renderTables } from "../../src/report/table.js";
 import { createRedactor } from "../../src/text/redact.js";

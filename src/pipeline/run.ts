@@ -22,12 +22,12 @@ import { estimatePass, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
 import { demoLocalUsage, readAthenaUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
-import { parseCli, type CliOptions } from "./options.js";
+import { parseCli, type CliOptions } from "../cli/options.js";
 import type { ReportData } from "../report/model.js";
 import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
-import { commitLedger, openStores, type Stores } from "../pipeline/stores.js";
+import { commitLedger, openStores, type Stores } from "./stores.js";
 
 export interface RunDeps {
   argv: readonly string[];

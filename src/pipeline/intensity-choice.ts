@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { maxMoerLbsPerMwh } from "../intensity/plausible-moer.js";
 import { staticProvider } from "../intensity/static.js";
 import type { IntensityProvider } from "../intensity/types.js";
-import type { CliOptions } from "./options.js";
+import type { CliOptions } from "../cli/options.js";
 
 export interface IntensityChoice {
   /** Loads the marginal provider; WattTime's module is only imported when it is used. */

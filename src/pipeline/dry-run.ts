@@ -6,7 +6,7 @@ import { sources } from "../sources/registry.js";
 import type { Redactor } from "../text/redact.js";
 import { sanitizeLine } from "../text/sanitize.js";
 import type { SignalChoices } from "./intensity-choice.js";
-import type { CliOptions } from "./options.js";
+import type { CliOptions } from "../cli/options.js";
 import type { RunDeps } from "./run.js";
 import type { Setup } from "./setup.js";
 

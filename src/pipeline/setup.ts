@@ -11,7 +11,7 @@ import { UserConfig } from "../config/user-config.js";
 import { readJsonFile } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { validateGcpTable } from "../sources/gcp/table-name.js";
-import { checkAthena, type CliOptions } from "./options.js";
+import { checkAthena, type CliOptions } from "../cli/options.js";
 
 export interface Setup {
   config: UserConfig;

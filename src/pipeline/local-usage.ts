@@ -3,10 +3,10 @@ import type { HttpPolicy } from "../net/http-policy.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import { demoUsage } from "../sources/demo.js";
 import { readInputFile } from "../sources/input-file.js";
-import { addDays, daysBetween, formatDay, parseDay } from "./dates.js";
+import { addDays, daysBetween, formatDay, parseDay } from "../cli/dates.js";
 import type { UsageRows } from "./estimate-pass.js";
 import type { UsageScan } from "./intensity-batch.js";
-import type { CliOptions } from "./options.js";
+import type { CliOptions } from "../cli/options.js";
 
 /** Usage that comes from no provider (--demo, --input), scanned for the intensity stage as it was read. */
 export interface LocalUsage {

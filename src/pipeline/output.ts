@@ -20,7 +20,7 @@ import { renderTables } from "../report/table.js";
 import type { CarbonRecord } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
 import { toolVersion } from "../version.js";
-import type { Format, Stamp } from "./options.js";
+import type { Format, Stamp } from "../cli/options.js";
 
 export interface OutputContext {
   format: Format;
