@@ -55,9 +55,9 @@ describe("cleaner-region suggestions", () => {
   });
 
   it("offers no suggestion for a type with no availability row, and takes the user's additions", () => {
-    const records = [usage("azure", "swedencentral", "Standard_ND96isr_H100_v5", "2026-10-01", 24)];
+    const records = [usage("azure", "swedencentral", "Standard_ND96isr_H200_v5", "2026-10-01", 24)];
     expect(plan(records, wide)).toEqual([]);
-    const withExtra = plan(records, wide, shippedSetup({ azure: { Standard_ND96isr_H100_v5: ["westeurope", "nowhere-1"] } }));
+    const withExtra = plan(records, wide, shippedSetup({ azure: { Standard_ND96isr_H200_v5: ["westeurope", "nowhere-1"] } }));
     expect(withExtra.flatMap((p) => p.candidates.map((c) => c.region))).toEqual(["westeurope"]);
   });
 

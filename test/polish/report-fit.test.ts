@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Chalk } from "chalk";
@@ -9,6 +9,7 @@ import { renderTables } from "../../src/report/table.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { visibleWidth } from "../../src/text/wrap.js";
 import { sink, type Sink } from "../helpers/sink.js";
+import { days, usageCsv } from "../helpers/usage-csv.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ct-fit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,11 +67,21 @@ describe("the header says what it counts", () => {
 });
 
 describe("a large emitter without a suggestion says why", () => {
-  it("the demo's ND H100 v5 has no recorded regions: a note under the suggestions names it", async () => {
+  it("the demo's ND H100 v5 is suggested from its sourced regions (config/availability.json)", async () => {
     // On the marginal figure Sweden's ND H100 v5 is among the largest emitters (on the location-based one it is not).
     const text = await demo(["--signal", "marginal"], sink(false));
     const tail = text.slice(text.indexOf("Cleaner regions"));
-    expect(tail).toMatch(/Not suggested: azure Standard_ND96isr_H100_v5: no record of the regions that offer it/);
+    expect(tail).toMatch(/azure Standard_ND96isr_H100_v5 +│ swedencentral → (eastus|eastus2|westus) /);
+    expect(tail).not.toMatch(/Not suggested: azure Standard_ND96isr_H100_v5/);
+  });
+
+  it("a type with no recorded regions (ND H200 v5) gets a note under the suggestions that names it", async () => {
+    const input = join(dir, "h200.csv");
+    writeFileSync(input, usageCsv(days("2026-11-01", "2026-11-30").map((day) => ({ provider: "azure", account: "sub-1", region: "eastus", instanceType: "Standard_ND96isr_H200_v5", hours: "24", day }))));
+    const out = sink(false);
+    const argv = ["--input", input, "--since", "2026-11-01", "--until", "2026-11-30", "--out", dir, "--quiet"];
+    expect(await run({ argv, env: {}, cwd: dir, now: new Date("2026-12-06T08:00:00Z"), stdout: out, stderr: sink(false), interrupt: new AbortController().signal }, createRedactor([]))).toBe(0);
+    expect(out.text()).toMatch(/Not suggested: azure Standard_ND96isr_H200_v5: no record of the regions that offer it/);
   });
 });
 
