@@ -10,6 +10,31 @@ export interface LedgerLock {
   release(): void;
 }
 
+/** The live run holding DIR/.lock, or null: no lock, an unreadable one, or one whose process is gone. */
+function liveOwner(path: string): { pid: number; started: string } | null {
+  let owner: { pid?: unknown; started?: unknown } = {};
+  try {
+    owner = JSON.parse(readFileSync(path, "utf8")) as typeof owner;
+  } catch {
+    // Absent, empty or half-written: its writer died between create and write (the write is one small call).
+    return null;
+  }
+  const pid = typeof owner.pid === "number" ? owner.pid : null;
+  if (pid === null || !(pid === process.pid ? held.has(path) : alive(pid))) return null;
+  return { pid, started: String(owner.started) };
+}
+
+const inUse = (dir: string, owner: { pid: number; started: string }): UsageError =>
+  new UsageError(`ledger ${dir} is in use by another carbon-track run (pid ${owner.pid}, started ${owner.started}): nothing was done; run again when it has finished`);
+
+/**
+ * Refuses a ledger another run holds, before any provider is asked (a billed request) or any file is made; the
+ * lock itself is taken once the usage is in, by lockLedger, which still refuses a run that lost the race.
+ */
+export function assertLedgerFree(dir: string): void {
+  const owner = liveOwner(join(dir, ".lock"));
+  if (owner) throw inUse(dir, owner);
+}
 
 /**
  * One run at a time per ledger: `DIR/.lock` is created exclusively (O_EXCL) and holds the owner's pid and start.
@@ -24,18 +49,8 @@ export function lockLedger(dir: string, now: Date): LedgerLock {
       fd = openSync(path, "wx");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      let owner: { pid?: unknown; started?: unknown } = {};
-      try {
-        owner = JSON.parse(readFileSync(path, "utf8")) as typeof owner;
-      } catch {
-        // Empty or half-written: its writer died between create and write (the write is one small call).
-      }
-      const pid = typeof owner.pid === "number" ? owner.pid : null;
-      if (pid !== null && (pid === process.pid ? held.has(path) : alive(pid))) {
-        throw new UsageError(
-          `ledger ${dir} is in use by another carbon-track run (pid ${pid}, started ${String(owner.started)}): nothing was done; run again when it has finished`,
-        );
-      }
+      const owner = liveOwner(path);
+      if (owner) throw inUse(dir, owner);
       rmSync(path, { force: true });
       continue;
     }

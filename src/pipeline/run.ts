@@ -27,7 +27,7 @@ import type { ReportData } from "../report/model.js";
 import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
-import { commitLedger, openStores, type Stores } from "./stores.js";
+import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -145,6 +145,7 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   if (opts.dryRun) return dryRunOf(deps, redactor, opts, setup);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
+  checkLedgerFree(opts, setup, deps.cwd);
   const opened: { stores: Stores | null } = { stores: null };
   try {
     return await runStages(deps, redactor, opts, setup, outDir, opened);

@@ -4,6 +4,7 @@ import type { CliOptions } from "../cli/options.js";
 import type { Setup } from "./setup.js";
 import { packageDataFile } from "../config/paths.js";
 import { openEngine, type Engine } from "../engine/duckdb.js";
+import { assertLedgerFree } from "../ledger/lock.js";
 import { compareWithPrevious, type Comparison } from "../ledger/compare.js";
 import { dataVersion, openLedgerSession, type LedgerSession } from "../ledger/session.js";
 import type { Coverage, UpsertResult } from "../ledger/upsert.js";
@@ -21,6 +22,12 @@ export function ledgerDirOf(opts: CliOptions, setup: Setup, cwd: string): string
   if (opts.ledgerDir !== null) return resolve(cwd, opts.ledgerDir);
   if (setup.config.ledger && opts.configFile) return resolve(dirname(resolve(cwd, opts.configFile)), setup.config.ledger);
   return null;
+}
+
+/** A ledger another run holds refuses this run before any provider is asked (exit 2, nothing created). */
+export function checkLedgerFree(opts: CliOptions, setup: Setup, cwd: string): void {
+  const dir = ledgerDirOf(opts, setup, cwd);
+  if (dir) assertLedgerFree(dir);
 }
 
 /**

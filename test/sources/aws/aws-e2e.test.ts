@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -111,5 +111,18 @@ describe("carbon-track 30 --providers aws against the fake Cost Explorer", () =>
     } finally {
       await bigquery.close();
     }
+  });
+});
+
+describe("a ledger another run holds", () => {
+  it("refuses the run before Cost Explorer is asked anything (exit 2, no billed request)", async () => {
+    const ledger = mkdtempSync(join(tmpdir(), "carbon-track-aws-ledger-"));
+    // A live holder: this test's own process (not the child's).
+    writeFileSync(join(ledger, ".lock"), JSON.stringify({ pid: process.pid, started: "2026-11-02T06:00:00.000Z" }));
+    const { result, requests } = await run({}, { args: ["--ledger", ledger] });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^carbon-track: ledger \S+ is in use by another carbon-track run \(pid \d+, started 2026-11-02T06:00:00.000Z\): nothing was done/);
+    expect(requests).toEqual([]);
+    expect(readdirSync(ledger)).toEqual([".lock"]);
   });
 });
