@@ -50,18 +50,18 @@ async function relation(engine: Engine, source: GpuSource): Promise<string> {
  */
 export async function readGpuSide(engine: Engine, source: GpuSource, months: { since: Month; until: Month } | null): Promise<GpuSide> {
   const rel = await relation(engine, source);
-  const within = months ? `WHERE month BETWEEN ${lit(months.since)} AND ${lit(months.until)}` : "";
+  const within = months ? `WHERE ym BETWEEN ${lit(months.since)} AND ${lit(months.until)}` : "";
   let rows: Record<string, unknown>[];
   try {
     rows = await engine.rows(`
       WITH src AS (
         SELECT CAST(provider AS VARCHAR) AS provider,
                CASE WHEN provider = 'azure' THEN lower(CAST(account AS VARCHAR)) ELSE CAST(account AS VARCHAR) END AS account, CAST(region AS VARCHAR) AS region,
-               CAST(period_start AS TIMESTAMPTZ) AS at, TRY_CAST(co2e_location_kg AS DOUBLE) AS kg
+               CAST(period_start AS TIMESTAMPTZ) AS ts, TRY_CAST(co2e_location_kg AS DOUBLE) AS kg
         FROM ${rel}),
-      m AS (SELECT *, strftime(at, '%Y-%m') AS month FROM src)
-      SELECT month, provider, account, region, coalesce(sum(kg), 0) AS kg, count(*) FILTER (WHERE kg IS NULL)::INTEGER AS unestimated,
-             strftime(min(at), '%Y-%m-%d') AS first, strftime(max(at), '%Y-%m-%d') AS last
+      m AS (SELECT *, strftime(ts, '%Y-%m') AS ym FROM src)
+      SELECT ym, provider, account, region, coalesce(sum(kg), 0) AS kg, count(*) FILTER (WHERE kg IS NULL)::INTEGER AS unestimated,
+             strftime(min(ts), '%Y-%m-%d') AS lo, strftime(max(ts), '%Y-%m-%d') AS hi
       FROM m ${within} GROUP BY ALL ORDER BY ALL`);
   } catch (err) {
     throw new UsageError(`${source.kind === "ledger" ? "--ledger" : "--detail"} ${source.given} cannot be read: ${firstLine(err)}`);
@@ -71,9 +71,9 @@ export async function readGpuSide(engine: Engine, source: GpuSource, months: { s
   for (const r of rows) {
     const provider = String(r.provider);
     if (provider !== "aws" && provider !== "azure" && provider !== "gcp") continue;
-    cells.push({ month: String(r.month), provider, account: String(r.account), region: String(r.region), co2eLocationKg: Number(r.kg), unestimatedRows: Number(r.unestimated) });
+    cells.push({ month: String(r.ym), provider, account: String(r.account), region: String(r.region), co2eLocationKg: Number(r.kg), unestimatedRows: Number(r.unestimated) });
     const s = span.get(provider);
-    const [first, last] = [String(r.first), String(r.last)];
+    const [first, last] = [String(r.lo), String(r.hi)];
     span.set(provider, s ? { first: first < s.first ? first : s.first, last: last > s.last ? last : s.last } : { first, last });
   }
   return { cells, span };

@@ -56,7 +56,7 @@ const tableColumns: FitColumn[] = [
   { head: "GPU kg (location)", align: "right" },
   { head: "Provider kg", align: "right" },
   { head: "Ratio", align: "right" },
-  { head: "Basis", align: "left", dropRank: 1, minWidth: 14 },
+  { head: "Scopes", align: "left", dropRank: 1 },
   { head: "Model", align: "left", dropRank: 2 },
   { head: "Flag", align: "left", minWidth: 8 },
   { head: "Reasons", align: "left", minWidth: 16 },
@@ -73,10 +73,11 @@ export function reconTable(rows: readonly ReconRow[], width: number | null, styl
     figure(r.gpuLocationKg),
     figure(r.providerKg),
     ratioText(r),
-    clean(`${r.basis.service}, scope ${r.basis.scopes}, ${r.basis.method}`),
+    `${r.basis.scopes} (${r.basis.method === "location-based" ? "LBM" : "basis?"})`,
     clean(r.modelVersion ?? "-"),
     r.modelFlags.join(" "),
-    r.reasons.join(" "),
+    // The model flags have their own column.
+    r.reasons.filter((x) => !x.startsWith("model-")).join(" "),
   ]);
   return fitTable(tableColumns, cells, width, style);
 }
