@@ -7,7 +7,7 @@ import { monthsBetween, type Month } from "../reconcile/model.js";
 export const reconcileFormats = ["table", "csv", "json"] as const;
 
 export const reconcileUsage =
-  "carbon-track reconcile (--ledger DIR | --detail FILE) [--aws-carbon PATH | --aws-carbon-athena DB.TABLE] [--gcp-carbon-table P.D.T] [--azure-subscriptions IDS]";
+  "carbon-track reconcile --detail FILE | --ledger DIR with --aws-carbon PATH | --aws-carbon-athena DB.TABLE, --gcp-carbon-table P.D.T, --azure-subscriptions IDS";
 
 export interface ReconcileOptions {
   gpu: { kind: "ledger"; given: string } | { kind: "detail"; given: string };
@@ -70,7 +70,6 @@ export function parseReconcileCli(argv: readonly string[]): ReconcileOptions {
     if (err instanceof CommanderError) throw new UsageError(`reconcile: ${err.message.replace(/^error: /, "").replace(/\.$/, "")}: ${reconcileUsage}`);
     throw err;
   }
-  if (program.args.length > 0) throw new UsageError(`reconcile takes no argument "${program.args[0]}": ${reconcileUsage}`);
   const o = program.opts<Record<string, string | string[] | boolean | undefined>>();
   const str = (k: string): string | undefined => (typeof o[k] === "string" ? (o[k] as string) : undefined);
 
