@@ -52,13 +52,13 @@ const tableColumns: FitColumn[] = [
   { head: "Month", align: "left" },
   { head: "Provider", align: "left" },
   { head: "Account", align: "left", minWidth: 12 },
-  { head: "Region", align: "left", dropRank: 3 },
-  { head: "GPU kg (location)", align: "right" },
+  { head: "Region", align: "left", minWidth: 9 },
+  { head: "GPU kg (LBM)", align: "right" },
   { head: "Provider kg", align: "right" },
   { head: "Ratio", align: "right" },
   { head: "Scopes", align: "left", dropRank: 1 },
   { head: "Model", align: "left", dropRank: 2 },
-  { head: "Flag", align: "left", minWidth: 8 },
+  { head: "Model flag", align: "left", minWidth: 8 },
   { head: "Reasons", align: "left", minWidth: 16 },
 ];
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureCarbonFake, type AzureCarbonFake, type CarbonPage } from "../fakes/azure-carbon.js";
 import { fakeAccessToken as azureToken, makeAzStub, makeTestCert, type TestCert } from "../fakes/azure-tls.js";
 import { fakeAccessToken as bigQueryToken, startBigQueryFake, type BigQueryFake } from "../fakes/bigquery.js";
-import { runCli } from "../helpers/run-cli.js";
+import { repoRoot, runCli } from "../helpers/run-cli.js";
 import { fakeSubjectToken, gcpTestEnv } from "../sources/gcp/harness.js";
 import { answerGcpCarbon, awsExport, azureSubscription, checkGcpCarbonRequest, detailCsv, fixtures, gcpCarbonSchema, gcpTable, usageCsv } from "./harness.js";
 
@@ -202,5 +202,15 @@ describe("carbon-track reconcile against the three providers' carbon exports", (
     for (const text of [res.stdout, res.stderr, csv]) {
       for (const secret of [...Object.values(secrets), azureToken, bigQueryToken, fakeSubjectToken]) expect(text).not.toContain(secret);
     }
+  });
+
+  it("the README's table is this fixture run's", async () => {
+    const res = await runCli(["reconcile", "--detail", detailCsv, ...providers, "--format", "table", "--out", join(work, "out-readme")], {
+      env: { ...env(), COLUMNS: "200" },
+      cwd: work,
+      timeoutMs: 90_000,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(repoRoot, "README.md"), "utf8")).toContain(res.stdout);
   });
 });
