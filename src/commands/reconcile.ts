@@ -4,6 +4,7 @@ import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { Leftovers } from "../io/leftovers.js";
 import { staging } from "../io/atomic.js";
 import { checkOutDir, createOutDir } from "../io/out-dir.js";
+import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger, type Logger } from "../log.js";
 import { httpPolicy, type RunDeps } from "../pipeline/run.js";
@@ -66,7 +67,8 @@ export async function reconcile(deps: RunDeps, redactor: Redactor): Promise<numb
         figures.push(f);
         log.verbose(`${reader.name}: ${f.source}: ${f.cells.length} cells`);
       } catch (err) {
-        if (err instanceof UsageError || deps.interrupt.aborted) throw err;
+        if (deps.interrupt.aborted) throw new CarbonTrackError("interrupted: nothing was written", ExitCode.interrupted);
+        if (err instanceof UsageError) throw err;
         const message = err instanceof CarbonTrackError ? err.message : `${reader.name}: ${String((err as Error)?.message ?? err).split("\n")[0]}`;
         failures.push(message);
         log.error(message);
@@ -83,13 +85,13 @@ export async function reconcile(deps: RunDeps, redactor: Redactor): Promise<numb
     for (const month of new Set(flagged.map((r) => `${r.provider} ${r.month}: ${r.modelFlags.join(", ")} (model ${r.modelVersion ?? "-"})`))) log.warn(`model version: ${month}`);
 
     log.endProgress?.();
-    if (opts.format === "csv") deps.stdout.write(reconCsv(result.rows));
+    let text: string;
+    if (opts.format === "csv") text = reconCsv(result.rows);
     else if (opts.format === "json") {
       const doc: ReconJson = { schemaVersion: 1, months, sources: figures.map((f) => `${f.provider}: ${f.source}`), rows: result.rows, warnings, failures };
-      deps.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      text = `${JSON.stringify(doc, null, 2)}\n`;
     } else {
-      const color = useColour(deps.stdout, deps.env);
-      deps.stdout.write(`${reconTable(result.rows, terminalWidth(deps.stdout, deps.env), { head: (t) => t, color })}\n`);
+      // The file first: a stdout that fails (a closed pipe) must not cost it.
       const leftovers = deps.leftovers ?? new Leftovers();
       createOutDir(outDir!, leftovers);
       const files = staging(leftovers);
@@ -97,6 +99,13 @@ export async function reconcile(deps: RunDeps, redactor: Redactor): Promise<numb
       files.add(path, reconCsv(result.rows));
       files.commit();
       log.info(`wrote ${path}`);
+      text = `${reconTable(result.rows, terminalWidth(deps.stdout, deps.env), { head: (t) => t, color: useColour(deps.stdout, deps.env) })}\n`;
+    }
+    const stdout = watchStdout(deps.stdout);
+    try {
+      await stdout.writeAll(text);
+    } catch (err) {
+      return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, opts.format === "table" ? "the CSV file was written" : "the data on stdout is incomplete");
     }
     return failures.length > 0 ? ExitCode.partial : ExitCode.ok;
   } finally {

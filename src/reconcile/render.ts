@@ -66,7 +66,7 @@ const tableColumns: FitColumn[] = [
 export function reconTable(rows: readonly ReconRow[], width: number | null, style: FitStyle): string {
   const clean = (s: string): string => sanitizeLine(s);
   const cells = rows.map((r) => [
-    r.month,
+    clean(r.month),
     r.provider,
     clean(r.account),
     clean(r.region),
