@@ -99,7 +99,8 @@ export async function reconcile(deps: RunDeps, redactor: Redactor): Promise<numb
       files.add(path, reconCsv(result.rows));
       files.commit();
       log.info(`wrote ${path}`);
-      text = `${reconTable(result.rows, terminalWidth(deps.stdout, deps.env), { head: (t) => t, color: useColour(deps.stdout, deps.env) })}\n`;
+      const color = useColour(deps.stdout, deps.env);
+      text = `${reconTable(result.rows, terminalWidth(deps.stdout, deps.env), { head: (t) => (color ? `\x1b[1m${t}\x1b[22m` : t), color })}\n`;
     }
     const stdout = watchStdout(deps.stdout);
     try {
