@@ -5,6 +5,9 @@ export const usageLines = [
   "carbon-track [options] [days]",
   "carbon-track report --ledger <dir> [days | --since/--until] [--format <f>] [--out <dir>]",
   "carbon-track ledger export --ledger <dir> --format csv|parquet --out <file>",
+  "carbon-track reconcile (--detail <carbon_detail_*.csv> | --ledger <dir>) [--since/--until <YYYY-MM>] [--format table|csv|json]",
+  "  with --aws-carbon <path> | --aws-carbon-athena <db.table>, --gcp-carbon-table <t>, --azure-subscriptions <ids>",
+  "  [--previous <carbon_reconcile*.csv>]: the clouds' own monthly carbon figures beside a run's (docs/reconciliation.md)",
   "carbon-track completion bash|zsh|fish",
 ];
 export const summary = ["How much CO2 did our cloud GPUs emit, where, on which instance types,", "and what would it have been elsewhere?"];
@@ -19,6 +22,7 @@ export const examples = [
   "carbon-track 7 --budget 500 --format markdown",
   "carbon-track 14 --ledger ledger && carbon-track report --ledger ledger --since 2026-01-01",
   "carbon-track 7 --dry-run",
+  "carbon-track reconcile --detail output/carbon_detail_latest.csv --aws-carbon carbon-export/ --gcp-carbon-table p.carbon.carbon_footprint",
 ];
 export const groups: readonly OptionGroup[] = ["Window and sources", "Model", "Output"];
 export const precedence = "flag > CARBON_TRACK_* variable > config file \"options\" > default";

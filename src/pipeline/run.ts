@@ -59,7 +59,7 @@ const positiveInt = (v: string | undefined, fallback: number): number => (v && /
  */
 const defaultRunDeadlineMs = 15 * 60_000;
 
-function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
+export function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
   return {
     timeoutMs: positiveInt(env.CARBON_TRACK_TIMEOUT_MS, 30_000),
     retryBaseMs: positiveInt(env.CARBON_TRACK_RETRY_BASE_MS, 500),

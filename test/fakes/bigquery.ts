@@ -46,6 +46,10 @@ export interface BigQueryFakeOptions {
   bucket?: "DAY" | "HOUR";
   /** Moves the fixture's days so the first falls on @since: for runs whose window follows the clock. */
   rebaseToSince?: boolean;
+  /** Checks a query other than the billing export's (default: checkQueryRequest); each miss is one line. */
+  checkRequest?: (body: Record<string, unknown>) => string[];
+  /** Answers a query's rows from its request (e.g. by running its SQL on a fixture) instead of fixture.rows. */
+  answer?: (body: Record<string, unknown>) => Promise<AggregateFixture["rows"]>;
 }
 
 export interface RecordedCall {
@@ -186,7 +190,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
       }
       const query = path.match(/^\/projects\/([^/]+)\/queries$/);
       if (req.method === "POST" && query?.[1] && body) {
-        const problems = checkQueryRequest(body, opts.bucket ?? "DAY");
+        const problems = opts.checkRequest ? opts.checkRequest(body) : checkQueryRequest(body, opts.bucket ?? "DAY");
         sqlProblems.push(problems);
         if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
         const injected = takeError("query");
@@ -198,7 +202,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         }
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
-        jobRows.set(jobId, opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
+        jobRows.set(jobId, opts.answer ? await opts.answer(body) : opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
         if (incomplete > 0) {
           incomplete -= 1;
           return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId: query[1], jobId, location: "US" }, jobComplete: false });

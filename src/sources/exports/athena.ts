@@ -79,11 +79,12 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 /** A double-quoted identifier: the table name is checked by the parser, and quoted anyway. */
 const ident = (name: string): string => name.split(".").map((p) => `"${p.replaceAll('"', '""')}"`).join(".");
 
-class Athena {
+/** One Athena connection: queries run to their end and read whole (the reconciliation reads its carbon table with it too). */
+export class Athena {
   readonly requests: Record<string, number> = {};
   private readonly client: AthenaClient;
 
-  constructor(private readonly req: AthenaRequest) {
+  constructor(private readonly req: Pick<AthenaRequest, "workgroup" | "output" | "env" | "http" | "signal" | "log">) {
     // The SDK finds credentials and the endpoint (AWS_ENDPOINT_URL_ATHENA) itself; its retries take throttling.
     this.client = new AthenaClient({
       region: req.env.AWS_REGION ?? req.env.AWS_DEFAULT_REGION ?? "us-east-1",
