@@ -327,6 +327,7 @@ export function createEstimator(input: EstimatorInput): Estimator {
       co2MarginalKg: marginal.kg,
       co2MarginalLowKg: marginal.lowKg,
       co2MarginalHighKg: marginal.highKg,
+      tags: r.tags,
     };
   };
   return { row, warnings: () => [...warnings.values()] };

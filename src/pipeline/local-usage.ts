@@ -71,7 +71,7 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
 /** The embedded sample: a few hundred daily rows, held in memory. */
 export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): LocalUsage {
   if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
-  const records = demoUsage(opts.window).filter((r) => wanted(opts, r.provider));
+  const records = demoUsage(opts.window, opts.groupKeys).filter((r) => wanted(opts, r.provider));
   for (const r of records) scan.add(r);
   return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
 }

@@ -28,6 +28,8 @@ import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 import { commitLedger, openStores, type Stores } from "./stores.js";
+import { attributionParts, overBudget } from "./attribution.js";
+import { groupBudgetMessages } from "../report/group-budget-text.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -98,6 +100,7 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);
+  groupBudgetMessages(report.groupBudgets ?? [], log);
   if (opts.verbose) {
     // A source that asked nothing (the demo's static intensity, a cache that held everything) has no line.
     for (const [id, counts] of Object.entries(requests)) {
@@ -308,6 +311,7 @@ async function runStages(
       latestOnPartial: opts.latestOnPartial,
       engine: stores.engine,
       html: opts.html,
+      groupKeys: opts.groupKeys,
     }));
     const sink = ledger
       ? (r: CarbonRecord) => {
@@ -315,7 +319,7 @@ async function runStages(
           return out.record(r);
         }
       : out.record;
-    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)));
+    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)), opts.groupKeys);
     log.endProgress?.();
     const { summary } = estimated;
     if (summary.totals.rows === 0) {
@@ -337,6 +341,7 @@ async function runStages(
       suggestions: estimated.suggestions,
       suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
       budget,
+      ...attributionParts(estimated, opts, window.days),
     };
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
@@ -352,6 +357,6 @@ async function runStages(
     return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, lost);
   }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
-  if (report.budget?.exceeded) return ExitCode.budgetExceeded;
+  if (overBudget(report)) return ExitCode.budgetExceeded;
   return report.failures.length > 0 ? ExitCode.partial : ExitCode.ok;
 }
