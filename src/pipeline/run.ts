@@ -29,6 +29,7 @@ import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 import { commitLedger, openStores, type Stores } from "./stores.js";
 import { attributionParts, overBudget } from "./attribution.js";
+import { checkKeyLimits } from "../attribution/limits.js";
 import { groupBudgetMessages } from "../report/group-budget-text.js";
 
 export interface RunDeps {
@@ -69,8 +70,14 @@ function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
   };
 }
 
-/** Which providers to query: exactly --providers, or every configured one. */
+/** Which providers to query: exactly --providers, or every configured one; each must answer the --group-by keys. */
 function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
+  const chosen = providersOf(opts, setup, env);
+  checkKeyLimits(chosen, opts.groupKeys);
+  return chosen;
+}
+
+function providersOf(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
   if (opts.providers) {
     for (const id of opts.providers) {
       if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
@@ -226,7 +233,7 @@ async function runStages(
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, groupKeys: opts.groupKeys };
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));

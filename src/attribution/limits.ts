@@ -1,0 +1,26 @@
+import { UsageError } from "../errors.js";
+import type { ProviderId } from "../schema.js";
+import { tagKeys, type GroupKey } from "./keys.js";
+
+/**
+ * How many tag or cost category keys each source answers in one run, and why. Cost Explorer and the Cost Management
+ * Query API group by at most two keys, and account, region and type take them; one tag is asked for per account
+ * (AWS) or per location (Azure), which leaves no room for a second. BigQuery and the export engines take any number.
+ */
+export const tagKeyLimits: Record<ProviderId | "exports", { max: number; why: string }> = {
+  aws: { max: 1, why: "AWS Cost Explorer groups by at most 2 keys and usage type takes one" },
+  azure: { max: 1, why: "the Azure Query API groups by at most 2 keys and the meter takes one" },
+  gcp: { max: Infinity, why: "" },
+  exports: { max: Infinity, why: "" },
+};
+
+/** Refuses, before anything runs, more tag keys than a source of this run can answer, naming the limit. */
+export function checkKeyLimits(sources: readonly (ProviderId | "exports")[], keys: readonly GroupKey[]): void {
+  const tags = tagKeys(keys);
+  for (const source of sources) {
+    const limit = tagKeyLimits[source];
+    if (tags.length > limit.max) {
+      throw new UsageError(`--group-by ${tags.map((k) => k.id).join(", ")}: ${limit.why}, so ${source} answers at most ${limit.max} tag or cost category per run`);
+    }
+  }
+}
