@@ -29,7 +29,7 @@ export function ledgerDirOf(opts: CliOptions, setup: Setup, cwd: string): string
  */
 export async function openStores(opts: CliOptions, setup: Setup, cwd: string, now: Date): Promise<Stores> {
   const dir = ledgerDirOf(opts, setup, cwd);
-  const ledger = dir ? await openLedgerSession(dir, now) : null;
+  const ledger = dir ? await openLedgerSession(dir, now, opts.groupKeys) : null;
   const engine = ledger?.engine ?? (opts.format === "parquet" ? await openEngine() : null);
   return {
     ledger,
