@@ -37,7 +37,7 @@ export function parseGroupKey(text: string, aliases: TagAliases, from = "--group
   const given = text.trim();
   if (given === "account") return { id: "account", kind: "account", name: "account", column: "account", names: { aws: "account", azure: "account", gcp: "account" } };
   const prefix = prefixes.find((p) => given.startsWith(p));
-  if (!prefix) throw new UsageError(`${from} "${text}" is not a key: give tag:NAME, account or cost-category:NAME`);
+  if (!prefix) throw new UsageError(`${from} "${text}" names no known kind of group: give tag:NAME, account or cost-category:NAME`);
   const name = given.slice(prefix.length);
   const kind = prefix.slice(0, -1) as GroupKind;
   if (name === "") throw new UsageError(`${from} "${text}" names no ${kind}: give ${prefix}NAME, e.g. ${prefix}team`);
