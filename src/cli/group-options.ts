@@ -31,7 +31,7 @@ export function parseGroupOptions(groupBy: unknown, budget: unknown, config: Use
       groupBudgets.push(parseGroupBudget(text, groupKeys, what));
       continue;
     }
-    if (total) throw new UsageError(`--budget for the whole window was given twice: give it once (group budgets are NAME=VALUE:KG)`);
+    if (total) throw new UsageError(`--budget was given twice for the whole window: give it once (a group's budget is NAME=VALUE:KG)`);
     total = parseAmount(text, what);
   }
   // The command line's budget for a group replaces the config's for the same group.

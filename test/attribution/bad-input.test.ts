@@ -28,7 +28,7 @@ const cases: BadInputCase[] = [
   { name: "a group budget for a key not grouped by", args: ["--demo", "--budget", "team=ml-research:500"], message: /--budget "team=ml-research:500": "team" is not a --group-by key of this run: add --group-by tag:team/ },
   { name: "a group budget without a value", args: ["--demo", "--group-by", "tag:team", "--budget", "team=:500"], message: /is not NAME=VALUE:KG/ },
   { name: "a group budget without kg", args: ["--demo", "--group-by", "tag:team", "--budget", "team=ml-research:lots"], message: /is not a positive number of kg/ },
-  { name: "two window budgets", args: ["--demo", "--budget", "500", "--budget", "20/day"], message: /--budget for the whole window was given twice/ },
+  { name: "two window budgets", args: ["--demo", "--budget", "500", "--budget", "20/day"], message: /--budget was given twice for the whole window/ },
   { name: "the environment's key", args: ["--demo"], env: { CARBON_TRACK_GROUP_BY: "tag:" }, message: /^carbon-track: CARBON_TRACK_GROUP_BY: --group-by "tag:" names no tag/ },
   {
     name: "the config's groupBy",
