@@ -14,8 +14,8 @@ export const tagKeyLimits: Record<ProviderId | "exports", { max: number; why: st
   exports: { max: Infinity, why: "" },
 };
 
-/** Refuses, before anything runs, more tag keys than a source of this run can answer, naming the limit. */
-export function checkKeyLimits(sources: readonly (ProviderId | "exports")[], keys: readonly GroupKey[]): void {
+/** Refuses, before anything runs, more tag keys than a source of this run can answer, naming the limit; returns the sources. */
+export function checkKeyLimits<S extends ProviderId | "exports">(sources: S[], keys: readonly GroupKey[]): S[] {
   const tags = tagKeys(keys);
   for (const source of sources) {
     const limit = tagKeyLimits[source];
@@ -23,4 +23,5 @@ export function checkKeyLimits(sources: readonly (ProviderId | "exports")[], key
       throw new UsageError(`--group-by ${tags.map((k) => k.id).join(", ")}: ${limit.why}, so ${source} answers at most ${limit.max} tag or cost category per run`);
     }
   }
+  return sources;
 }

@@ -70,19 +70,13 @@ function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
   };
 }
 
-/** Which providers to query: exactly --providers, or every configured one; each must answer the --group-by keys. */
+/** Which providers to query: exactly --providers, or every configured one. */
 function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
-  const chosen = providersOf(opts, setup, env);
-  checkKeyLimits(chosen, opts.groupKeys);
-  return chosen;
-}
-
-function providersOf(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
   if (opts.providers) {
     for (const id of opts.providers) {
       if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
     }
-    return opts.providers;
+    return checkKeyLimits(opts.providers, opts.groupKeys);
   }
   const configured = (Object.keys(sources) as ProviderId[]).filter((id) => sources[id].isConfigured(setup.config, env));
   if (configured.length === 0) {
@@ -90,7 +84,7 @@ function providersOf(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): Pr
       "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README; on an AWS instance or task role, name it: --providers aws), or try carbon-track --demo",
     );
   }
-  return configured;
+  return checkKeyLimits(configured, opts.groupKeys);
 }
 
 /** The run's talk on stderr once the report is known: warnings, failures, provenance, budget, request counts. */
