@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseGroupKey, type GroupKey } from "../../src/attribution/keys.js";
+import { groupValue, parseGroupKey, type GroupKey } from "../../src/attribution/keys.js";
 import { buildCatalog } from "../../src/config/catalog.js";
 import { packageDataFile } from "../../src/config/paths.js";
 import { fetchAzureUsage } from "../../src/sources/azure/fetch.js";
@@ -110,5 +110,14 @@ describe("Azure attribution against the Query API fake", () => {
     expect(Object.keys(hoursBy(result.records, ["tag:owner"])).map((k) => k.split(" ").at(-1)).sort()).toEqual(
       Object.keys(truth).map((k) => k.split(" ").at(-1)).sort(),
     );
+  });
+});
+
+describe("Azure and an AWS cost category", () => {
+  it("a cost category beside the tag is untagged on Azure and asks nothing more", async () => {
+    const { result, queries } = await run([parseGroupKey("tag:team", {}), parseGroupKey("cost-category:env", {})]);
+    expect(queries).toHaveLength(6);
+    expect(hoursBy(result.records, ["tag:team"])).toEqual(truth);
+    expect(result.records.every((r) => groupValue(r, parseGroupKey("cost-category:env", {})) === "(untagged)")).toBe(true);
   });
 });

@@ -21,9 +21,9 @@ const cases: BadInputCase[] = [
   },
   {
     name: "two tags for the Azure Query API",
-    args: ["--providers", "azure", "--group-by", "tag:team", "--group-by", "cost-category:env"],
+    args: ["--providers", "azure", "--group-by", "tag:team", "--group-by", "tag:project", "--group-by", "cost-category:env"],
     env: { AZURE_SUBSCRIPTION_ID: "00000000-0000-0000-0000-000000000001" },
-    message: /the Azure Query API groups by at most 2 keys and the meter takes one, so azure answers at most 1/,
+    message: /--group-by tag:team, tag:project: the Azure Query API groups by at most 2 keys and the meter takes one, so azure answers at most 1 tag per run/,
   },
   { name: "a group budget for a key not grouped by", args: ["--demo", "--budget", "team=ml-research:500"], message: /--budget "team=ml-research:500": "team" is not a --group-by key of this run: add --group-by tag:team/ },
   { name: "a group budget without a value", args: ["--demo", "--group-by", "tag:team", "--budget", "team=:500"], message: /is not NAME=VALUE:KG/ },

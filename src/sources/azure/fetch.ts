@@ -108,7 +108,8 @@ export async function fetchAzureUsage(ctx: SourceContext, transport: AzureTransp
 
   const deps = { cost: clients.cost, sendCost: clients.sendCost, env: ctx.env, opts, retry: counted("costmanagement:query") };
   const window = { from: ctx.window.since, to: ctx.window.until };
-  const [tagKey] = tagKeys(ctx.groupKeys ?? []);
+  // A cost category is AWS's alone: its rows here are untagged, without a query.
+  const [tagKey] = tagKeys(ctx.groupKeys ?? []).filter((k) => k.kind === "tag");
   if (tagKey) ctx.log.verbose(`azure: ${tagKey.id} is asked per subscription and location (the Query API groups by at most 2 keys)`);
   const outcomes = await mapBounded(subscriptions, ctx.config.azure?.concurrency ?? defaultConcurrency, async (id) => {
     ctx.log.progress(`azure: querying subscription ${id}`);

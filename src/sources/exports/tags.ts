@@ -23,7 +23,8 @@ function places(format: Detected["format"], key: GroupKey): { column: string; me
   if (format === "cur2") {
     return key.kind === "cost-category" ? names.map((n) => ({ column: "cost_category", member: n })) : names.map((n) => ({ column: "resource_tags", member: `user_${n}` }));
   }
-  return names.map((n) => ({ column: "Tags", member: n }));
+  // FOCUS has no cost categories: such a key is untagged there.
+  return key.kind === "cost-category" ? [] : names.map((n) => ({ column: "Tags", member: n }));
 }
 
 export function tagSql(format: Detected["format"], keys: readonly GroupKey[]): TagSql {
