@@ -14,7 +14,7 @@ const UtilizationRuleConfig = z
     account: z.string().min(1).optional(),
     region: z.string().min(1).optional(),
     instanceType: z.string().min(1).optional(),
-    /** Matches only rows that carry these tags: usage rows carry none yet, so such a rule waits for tag attribution. */
+    /** Matches only rows with these tag values: `team` is the value of `--group-by tag:team` (docs/attribution.md). */
     tags: z.record(z.string(), z.string()).optional(),
     u: z.union([z.number().min(0).max(1), z.enum(presetNames)]),
   })

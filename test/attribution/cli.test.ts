@@ -85,6 +85,19 @@ describe("the demo by tag:team", () => {
   });
 });
 
+describe("utilisation rules by tag", () => {
+  it("a config rule with tags sets u for the rows of that team when the run groups by it", async () => {
+    const config = join(dir, "rules.json");
+    writeFileSync(config, JSON.stringify({ utilization: { rules: [{ name: "research trains", tags: { team: "ml-research" }, u: "training" }] } }));
+    const res = await runCli(["--demo", ...window, "--format", "csv", "--config", config, "--group-by", "tag:team"]);
+    expect(res.code, res.stderr).toBe(0);
+    const rows = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    for (const r of rows) expect(r.utilization_rule).toBe(r.tag_team === "ml-research" ? "research trains" : "default");
+    const plain = parse((await runCli(["--demo", ...window, "--format", "csv", "--config", config])).stdout, { columns: true }) as Record<string, string>[];
+    expect(plain.every((r) => r.utilization_rule === "default")).toBe(true);
+  });
+});
+
 describe("budgets per group", () => {
   it("exit 4 when a group's central CO2e is over its budget, and the message names the group", async () => {
     const res = await runCli(["--demo", ...window, "--format", "csv", "--group-by", "tag:team", "--budget", "team=ml-research:10", "--budget", "team=vision:1000000"]);
