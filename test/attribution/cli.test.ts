@@ -38,6 +38,15 @@ describe("the demo by tag:team", () => {
     for (const name of ["carbon_detail", "carbon_summary"]) expect(pkg.resources.find((r) => r.name === name)!.schema.fields.map((f) => f.name)).toContain("tag_team");
   });
 
+  it("the HTML page has a chart and a table per key", async () => {
+    const out = join(dir, "html");
+    const res = await runCli(["--demo", ...window, "--format", "csv", "--html", "--group-by", "tag:team", "--out", out]);
+    expect(res.code, res.stderr).toBe(0);
+    const page = readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(".html"))!), "utf8");
+    expect(page).toMatch(/<h3 id="by-key-0-h">CO2e by tag:team<\/h3><figure><svg/);
+    expect(page).toMatch(/<td>\(untagged\)<\/td>/);
+  });
+
   it("each key's groups add up to the window's totals; the JSON carries the values and the sums", async () => {
     const res = await runCli(["--demo", ...window, "--format", "json", "--group-by", "tag:team", "--group-by", "account"]);
     expect(res.code, res.stderr).toBe(0);
