@@ -23,6 +23,8 @@ export const UsageRecord = z
     estimated: z.boolean(),
     cost: z.number().finite().optional(),
     currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    /** The --group-by keys' values (`tag:team` → `ml-research`), only when a run groups: docs/attribution.md. */
+    tags: z.record(z.string(), z.string()).optional(),
   })
   .refine((r) => Date.parse(r.periodEnd) > Date.parse(r.periodStart), {
     message: "periodEnd must be after periodStart",
@@ -108,4 +110,6 @@ export interface CarbonRecord {
   co2MarginalKg: number | null;
   co2MarginalLowKg: number | null;
   co2MarginalHighKg: number | null;
+  /** The --group-by keys' values, as the usage row carried them; absent when the run does not group. */
+  tags?: Record<string, string>;
 }

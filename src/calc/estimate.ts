@@ -190,8 +190,9 @@ export function createEstimator(input: EstimatorInput): Estimator {
     const fallbackIntensity = value.source.startsWith("fallback:");
     let chosen = fallbackChoice;
     if (rules.length > 0) {
-      // Usage rows carry no tags yet, so the rule a row gets depends on these four fields only.
-      const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}`;
+      // The rule a row gets depends on these four fields and, in a run with --group-by, its tags.
+      const tagged = r.tags ? `\u0000${Object.values(r.tags).join("\u0000")}` : "";
+      const key = `${r.provider}\u0000${r.account}\u0000${r.region}\u0000${r.instanceType}${tagged}`;
       let ruled = ruledChoices.get(key);
       if (!ruled) {
         const rule = matchRule(rules, r);
@@ -327,6 +328,7 @@ export function createEstimator(input: EstimatorInput): Estimator {
       co2MarginalKg: marginal.kg,
       co2MarginalLowKg: marginal.lowKg,
       co2MarginalHighKg: marginal.highKg,
+      tags: r.tags,
     };
   };
   return { row, warnings: () => [...warnings.values()] };

@@ -48,7 +48,7 @@ export interface Summary {
   byDay: Group<{ day: string }>[];
 }
 
-function emptyTotals(): Totals {
+export function emptyTotals(): Totals {
   return {
     rows: 0,
     hours: 0,
@@ -80,7 +80,7 @@ function emptyTotals(): Totals {
 // Set once a group has seen two currencies, so its cost stays null from then on.
 const mixedCurrency = "*";
 
-function add(t: Totals, r: CarbonRecord): void {
+export function addToTotals(t: Totals, r: CarbonRecord): void {
   t.rows += 1;
   t.hours += r.quantity;
   if (r.unit === "gpu-hour") t.gpuHours += r.quantity;
@@ -118,13 +118,13 @@ function add(t: Totals, r: CarbonRecord): void {
   }
 }
 
-function finish(t: Totals): Totals {
+export function finishTotals(t: Totals): Totals {
   if (t.currency === mixedCurrency) t.currency = null;
   return t;
 }
 
 /** Largest CO2e first; ties (and unknown-power groups) by hours, then by name, so output is deterministic. */
-const byImpact =
+export const byImpact =
   <K>(name: (k: K) => string) =>
   (a: Group<K>, b: Group<K>): number =>
     b.totals.co2eKg - a.totals.co2eKg || b.totals.hours - a.totals.hours || name(a.key).localeCompare(name(b.key));
@@ -194,25 +194,25 @@ export function summaryBuilder(): SummaryBuilder {
 
   const sorted = <K>(groups: Map<string, Group<K>>, name: (k: K) => string): Group<K>[] => {
     const list = [...groups.values()];
-    for (const g of list) finish(g.totals);
+    for (const g of list) finishTotals(g.totals);
     return list.sort(byImpact(name));
   };
 
   return {
     add(r) {
-      add(totals, r);
+      addToTotals(totals, r);
       const slot = slotFor(r);
-      add(slot.provider, r);
-      add(slot.region, r);
-      add(slot.instanceType, r);
-      add(slot.regionInstanceType, r);
-      add(dayFor(r.periodStart), r);
+      addToTotals(slot.provider, r);
+      addToTotals(slot.region, r);
+      addToTotals(slot.instanceType, r);
+      addToTotals(slot.regionInstanceType, r);
+      addToTotals(dayFor(r.periodStart), r);
     },
     finish() {
       const days = [...byDay.values()];
-      for (const g of days) finish(g.totals);
+      for (const g of days) finishTotals(g.totals);
       return {
-        totals: finish(totals),
+        totals: finishTotals(totals),
         byProvider: sorted(byProvider, (k) => k.provider),
         byRegion: sorted(byRegion, (k) => `${k.provider}:${k.region}`),
         byInstanceType: sorted(byInstanceType, (k) => `${k.provider}:${k.instanceType}`),

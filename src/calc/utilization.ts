@@ -40,7 +40,10 @@ export function measuredBand(u: number, spread: number): { low: number; high: nu
   return { low: Math.max(0, u - spread), high: Math.min(1, u + spread) };
 }
 
-/** Which rows a config rule sets `u` for; every given field must match. Tags match only rows that carry tags. */
+/**
+ * Which rows a config rule sets `u` for; every given field must match. A rule's tag `team` is the row's value of
+ * `--group-by tag:team`: it matches only in runs that group by that tag.
+ */
 export interface UtilizationMatch {
   provider?: string;
   account?: string;
@@ -72,7 +75,7 @@ export function matchRule(rules: readonly UtilizationRule[], r: Matchable): Util
     if (m.account !== undefined && m.account !== r.account) continue;
     if (m.region !== undefined && m.region !== r.region) continue;
     if (m.instanceType !== undefined && m.instanceType !== r.instanceType) continue;
-    if (m.tags !== undefined && !Object.entries(m.tags).every(([k, v]) => r.tags?.[k] === v)) continue;
+    if (m.tags !== undefined && !Object.entries(m.tags).every(([k, v]) => r.tags?.[`tag:${k}`] === v)) continue;
     return rule;
   }
   return undefined;

@@ -122,7 +122,20 @@ export const optionDefs: readonly OptionDef[] = [
   { name: "latest-on-partial", group: "Output", help: ["replace carbon_detail_latest.csv even when the run is partial"] },
   { name: "html", group: "Output", help: ["also write carbon_report_<stamp>.html: one self-contained page to share"] },
   { name: "stamp", arg: "<s>", group: "Output", default: "datetime", help: ["file-name stamp: datetime | date | none (default: datetime)"], complete: ["datetime", "date", "none"] },
-  { name: "budget", arg: "<kg[/day]>", group: "Output", help: ["carbon budget for the window (or per day); exit 4 when exceeded"] },
+  {
+    name: "group-by",
+    arg: "<key>",
+    group: "Output",
+    repeatable: true,
+    help: ["attribute CO2 by tag:NAME, account or cost-category:NAME (AWS);", "repeatable; a column, a table and a chart per key (docs/attribution.md)"],
+  },
+  {
+    name: "budget",
+    arg: "<kg[/day]>",
+    group: "Output",
+    repeatable: true,
+    help: ["carbon budget for the window (or per day); exit 4 when exceeded;", "per group: NAME=VALUE:KG[/day], e.g. team=ml-research:500"],
+  },
   { name: "quiet", short: "q", group: "Output", help: ["only warnings and errors on stderr"] },
   { name: "verbose", short: "v", group: "Output", help: ["details of every request and fallback on stderr"] },
 ];

@@ -8,6 +8,9 @@ import { resolveWindow, type DayWindow } from "./dates.js";
 import { optionDefs } from "./option-defs.js";
 import { applyLayers } from "./option-layers.js";
 import { exportFormats, type ExportFormat } from "../sources/exports/detect.js";
+import { parseAmount, type GroupBudget } from "../attribution/budgets.js";
+import type { GroupKey } from "../attribution/keys.js";
+import { parseGroupOptions } from "./group-options.js";
 
 export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
@@ -51,6 +54,10 @@ export interface CliOptions {
   cache: boolean;
   stamp: Stamp;
   budget: Budget | null;
+  /** --group-by keys (or the config's groupBy), in the order given; empty without attribution. */
+  groupKeys: GroupKey[];
+  /** --budget NAME=VALUE:KG and the config's groupBudgets. */
+  groupBudgets: GroupBudget[];
   quiet: boolean;
   verbose: boolean;
   /** --ledger DIR, as given (the config file's `ledger` applies when this is null). */
@@ -94,12 +101,7 @@ export function parseProviders(text: string): ProviderId[] {
 }
 
 export function parseBudget(text: string): Budget {
-  const m = /^(\d+(?:\.\d+)?)\s*(?:kg)?\s*(\/\s*day)?$/i.exec(text.trim());
-  const kg = m ? Number(m[1]) : NaN;
-  if (!m || !(kg > 0) || !Number.isFinite(kg)) {
-    throw new UsageError(`--budget "${text}" is not a positive number of kg: e.g. --budget 500 or --budget 20/day`);
-  }
-  return { kg, perDay: m[2] !== undefined };
+  return parseAmount(text, "--budget");
 }
 
 /** An Athena table with its workgroup and result location, checked wherever they were given (`from`). */
@@ -212,6 +214,7 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
   if (o.exportFormat !== undefined && exportPaths.length === 0 && !athena) throw new UsageError(`--export-format needs --export or --athena-table`);
   const providers = o.providers === undefined ? null : from("providers", () => parseProviders(o.providers as string));
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
+  const groups = parseGroupOptions(o.groupBy, o.budget, layered?.config ?? {}, (name) => layered?.origin(name) ?? "");
   const outDir = o.out as string;
   if (outDir.trim() === "") throw new UsageError(`--out is empty: give a directory`);
   return {
@@ -236,7 +239,9 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
     intensity: o.intensity === undefined ? null : from("intensity", () => oneOf(["watttime", "static"] as const, "--intensity")(o.intensity as string)),
     cache: o.cache !== false,
     stamp: from("stamp", () => oneOf(stamps, "--stamp")(o.stamp as string)),
-    budget: o.budget === undefined ? null : from("budget", () => parseBudget(o.budget as string)),
+    budget: groups.budget,
+    groupKeys: groups.groupKeys,
+    groupBudgets: groups.groupBudgets,
     quiet: o.quiet === true,
     verbose: o.verbose === true,
     ledgerDir: (o.ledger as string | undefined) ?? null,

@@ -14,7 +14,7 @@ const UtilizationRuleConfig = z
     account: z.string().min(1).optional(),
     region: z.string().min(1).optional(),
     instanceType: z.string().min(1).optional(),
-    /** Matches only rows that carry these tags: usage rows carry none yet, so such a rule waits for tag attribution. */
+    /** Matches only rows with these tag values: `team` is the value of `--group-by tag:team` (docs/attribution.md). */
     tags: z.record(z.string(), z.string()).optional(),
     u: z.union([z.number().min(0).max(1), z.enum(presetNames)]),
   })
@@ -80,6 +80,17 @@ export const UserConfig = z
       .strict()
       .optional(),
     regions: RegionsOverride.optional(),
+    /** --group-by keys when none is given (tag:NAME, account, cost-category:NAME): docs/attribution.md. */
+    groupBy: z.array(z.string().min(1)).max(16).optional(),
+    /** A --group-by tag's name per provider: `"team": { "aws": "team", "azure": "Team", "gcp": "team" }`. */
+    tagAliases: z
+      .record(
+        z.string().min(1),
+        z.object({ aws: z.string().min(1).max(128).optional(), azure: z.string().min(1).max(128).optional(), gcp: z.string().min(1).max(128).optional() }).strict(),
+      )
+      .optional(),
+    /** Budgets per group: key name (`team`) → value (`ml-research`) → kg for the window, or "N/day". */
+    groupBudgets: z.record(z.string().min(1), z.record(z.string().min(1), z.union([z.number().positive(), z.string().min(1)]))).optional(),
     /** Extra regions where a type is offered (provider → type → regions). */
     availability: z.record(z.enum(["aws", "azure", "gcp"]), z.record(z.string(), z.array(z.string().min(1, "a region code")))).optional(),
   })

@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSy
 import { join } from "node:path";
 import { openEngine, type Engine } from "../engine/duckdb.js";
 import { UsageError } from "../errors.js";
-import { detailColumns } from "../report/columns.js";
+import { groupedDetailColumns } from "../report/group-columns.js";
+import type { GroupKey } from "../attribution/keys.js";
 import { csvHeader, csvLine } from "../report/csv.js";
 import type { CarbonRecord } from "../schema.js";
 import type { RunStamp } from "./columns.js";
@@ -31,7 +32,9 @@ export function dataVersion(parts: readonly string[]): string {
   return h.digest("hex").slice(0, 12);
 }
 
-export async function openLedgerSession(dir: string, now: Date): Promise<LedgerSession> {
+export async function openLedgerSession(dir: string, now: Date, groupKeys: readonly GroupKey[] = []): Promise<LedgerSession> {
+  // --group-by keys add their columns after the usual ones, as in the detail file.
+  const detailColumns = groupedDetailColumns(groupKeys);
   try {
     if (!statSync(dir).isDirectory()) throw new UsageError(`--ledger ${dir} exists and is not a directory`);
   } catch (err) {
@@ -69,7 +72,7 @@ export async function openLedgerSession(dir: string, now: Date): Promise<LedgerS
     },
     async commit(coverage, run) {
       flush();
-      return upsertLedger(engine, dir, staged, { ...run, runId, startedAt: now, toolVersion: toolVersion() }, coverage, now);
+      return upsertLedger(engine, dir, staged, { ...run, runId, startedAt: now, toolVersion: toolVersion() }, coverage, now, detailColumns);
     },
     close() {
       if (closed) return;

@@ -2,7 +2,7 @@ import { copyFileSync, linkSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { lit, type Engine } from "../engine/duckdb.js";
 import { sqlTypes, readTypedCsv } from "../engine/typed-csv.js";
-import { detailColumns } from "../report/columns.js";
+import { detailColumns, type Column } from "../report/columns.js";
 import { partitionColumns, runFields, type RunStamp } from "./columns.js";
 import { createGeneration, currentGeneration, datasets, fsyncPath, listPartitions, partitionFile, publishGeneration, pruneGenerations } from "./generations.js";
 
@@ -69,8 +69,19 @@ const day = (v: unknown): string => (v instanceof Date ? v.toISOString() : Strin
  * the rows of the covered provider × account × day are replaced by the run's (a day restated to nothing loses
  * its rows); every other row stays as it was. The caller holds the ledger's lock.
  */
-export async function upsertLedger(engine: Engine, dir: string, stagedCsv: string, run: RunStamp, coverage: Coverage, now: Date): Promise<UpsertResult> {
-  await engine.run(`CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, ${runValues(run)} FROM ${readTypedCsv(stagedCsv, detailColumns)}`);
+export async function upsertLedger(
+  engine: Engine,
+  dir: string,
+  stagedCsv: string,
+  run: RunStamp,
+  coverage: Coverage,
+  now: Date,
+  columns: readonly Column<never>[] = detailColumns,
+): Promise<UpsertResult> {
+  await engine.run(`CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, ${runValues(run)} FROM ${readTypedCsv(stagedCsv, columns)}`);
+  // --group-by key columns (tag_team, …) after the usual ones: a partition keeps those its old rows had too.
+  const extraOf = (names: readonly string[]): string[] => names.filter((n) => n !== "provider" && !partitionColumns.includes(n));
+  const incomingExtra = extraOf(columns.map((c) => c.header));
   const span =
     coverage.kind === "window"
       ? `DATE ${lit(coverage.since)} AS lo, DATE ${lit(coverage.until)} AS hi`
@@ -82,7 +93,6 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
   const before = currentGeneration(dir);
   const gen = createGeneration(dir, now);
   const oldParts = new Map(listPartitions(before).map((p) => [`${p.provider}\u0000${p.month}`, p]));
-  const cols = partitionColumns.map(q).join(", ");
   let rows = 0;
   let partitionsWritten = 0;
   for (const key of [...affected].sort()) {
@@ -95,6 +105,8 @@ export async function upsertLedger(engine: Engine, dir: string, stagedCsv: strin
                            AND CAST(o.period_start AS DATE) BETWEEN s.lo AND s.hi)
          UNION ALL BY NAME `
       : "";
+    const oldExtra = old ? extraOf((await engine.rows(`DESCRIBE SELECT * FROM read_parquet(${lit(partitionFile(before!, "detail", part))}, hive_partitioning = false)`)).map((c) => String(c.column_name))) : [];
+    const cols = [...partitionColumns, ...new Set([...incomingExtra, ...oldExtra])].map(q).join(", ");
     const file = partitionFile(gen, "detail", part);
     mkdirSync(dirname(file), { recursive: true });
     const n = await engine.run(

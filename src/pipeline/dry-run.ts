@@ -41,7 +41,7 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
       lines.push("  (this source does not describe its queries)");
       continue;
     }
-    const ctx = { window, env: deps.env, config: setup.config, catalog: setup.catalog, log: inputs.log, signal: deps.interrupt, http: inputs.http, redactor };
+    const ctx = { window, env: deps.env, config: setup.config, catalog: setup.catalog, log: inputs.log, signal: deps.interrupt, http: inputs.http, redactor, groupKeys: opts.groupKeys };
     const plan = await source.plan(ctx);
     for (const q of plan.queries) lines.push(`  ${q}`);
     requests[id] = plan.requests;

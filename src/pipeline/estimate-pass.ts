@@ -1,6 +1,8 @@
 import { createEstimator, type EstimateWarning, type EstimatorInput } from "../calc/estimate.js";
 import { suggestionBuilder, type Suggestion, type SuggestionPlan } from "../calc/suggestions.js";
 import { summaryBuilder, type Summary } from "../calc/summary.js";
+import { attributionBuilder, type Attribution } from "../calc/attribution.js";
+import type { GroupKey } from "../attribution/keys.js";
 import { emptyTable } from "../intensity/static.js";
 import type { CarbonRecord, UsageRecord } from "../schema.js";
 
@@ -11,6 +13,8 @@ export interface Estimated {
   summary: Summary;
   suggestions: Suggestion[];
   warnings: EstimateWarning[];
+  /** Sums by the --group-by keys; absent without them. */
+  attribution?: Attribution;
 }
 
 /**
@@ -24,7 +28,9 @@ export async function estimatePass(
   plans: readonly SuggestionPlan[],
   sink: (r: CarbonRecord) => void | Promise<void>,
   pace: () => void | Promise<void>,
+  groupKeys: readonly GroupKey[] = [],
 ): Promise<Estimated> {
+  const groups = groupKeys.length > 0 ? attributionBuilder(groupKeys) : null;
   const estimator = createEstimator(factors);
   const summary = summaryBuilder();
   // Suggestions rank by marginal (the decision signal) and price the location-based change beside it.
@@ -33,11 +39,18 @@ export async function estimatePass(
   for await (const usage of rows()) {
     const r = estimator.row(usage);
     summary.add(r);
+    groups?.add(r);
     suggestions.add(r);
     const wait = sink(r);
     if (wait) await wait;
     const turn = pace();
     if (turn) await turn;
   }
-  return { summary: summary.finish(), suggestions: suggestions.finish(), warnings: estimator.warnings() };
+  const summed = summary.finish();
+  return {
+    summary: summed,
+    suggestions: suggestions.finish(),
+    warnings: estimator.warnings(),
+    ...(groups ? { attribution: groups.finish(summed.totals) } : {}),
+  };
 }

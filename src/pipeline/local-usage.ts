@@ -71,7 +71,7 @@ export async function readInputUsage(path: string, opts: CliOptions, scan: Usage
 /** The embedded sample: a few hundred daily rows, held in memory. */
 export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): LocalUsage {
   if (opts.window.granularity === "hourly") log.warn("the demo data is daily: answering daily");
-  const records = demoUsage(opts.window).filter((r) => wanted(opts, r.provider));
+  const records = demoUsage(opts.window, opts.groupKeys).filter((r) => wanted(opts, r.provider));
   for (const r of records) scan.add(r);
   return { rows: () => records, window: opts.window, warnings: [], providers: [...new Set(records.map((r) => r.provider))].sort(), scan };
 }
@@ -85,7 +85,7 @@ export async function readExportUsage(paths: string[], opts: CliOptions, log: Lo
     ? { from: `${opts.window.since}T00:00:00Z`, to: `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z` }
     : null;
   const { readExports } = await import("../sources/exports/read.js");
-  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity });
+  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity, groupKeys: opts.groupKeys });
   for (const n of got.notes) log.verbose(n);
   let minStart = "";
   let maxStart = "";
@@ -121,6 +121,7 @@ export async function readAthenaUsage(
     since: opts.window.since,
     untilExclusive: formatDay(addDays(parseDay(opts.window.until, "--until"), 1)),
     granularity: opts.window.granularity,
+    groupKeys: opts.groupKeys,
     ...ctx,
   });
   for (const n of got.notes) ctx.log.verbose(n);

@@ -9,7 +9,9 @@ import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
 import type { WatchedStdout } from "../io/stdout.js";
 import type { Logger } from "../log.js";
-import { detailColumns, suggestionColumns, summaryColumns } from "../report/columns.js";
+import { suggestionColumns, summaryColumns, type Column } from "../report/columns.js";
+import { groupedDetailColumns, groupedSummaryColumns } from "../report/group-columns.js";
+import type { GroupKey } from "../attribution/keys.js";
 import { csvHeader, csvLine, toCsv } from "../report/csv.js";
 import { dataPackage } from "../report/datapackage.js";
 import { fileStamp } from "../report/files.js";
@@ -45,6 +47,8 @@ export interface OutputContext {
   engine: Engine | null;
   /** --html: carbon_report<stamp>.html joins the files in --out (created for it in csv and json runs too). */
   html: boolean;
+  /** --group-by keys: each appends a column to the detail files; empty keeps the default layout. */
+  groupKeys?: readonly GroupKey[];
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -86,6 +90,7 @@ function chunked(out: (text: string) => void | Promise<void>) {
 export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   let count = 0;
   const s = fileStamp(ctx.now, ctx.stamp);
+  const detailColumns = groupedDetailColumns(ctx.groupKeys ?? []);
   const markdown = (report: ReportData): string => ctx.redactor.redact(renderMarkdown(report));
   // The renderer is loaded only when the page is asked for; like the Markdown it quotes provider messages.
   const addHtml = async (files: Staging, report: ReportData): Promise<void> => {
@@ -139,7 +144,11 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
     async finish(report) {
       await out.flush();
       const summaryPath = join(dir, `carbon_summary${s}.csv`);
-      files.add(summaryPath, toCsv(summaryColumns, report.summary.byRegionInstanceType));
+      // With --group-by, the summary's grain adds every key's value.
+      const attribution = report.attribution;
+      const grouped = attribution ? groupedSummaryColumns(ctx.groupKeys ?? []) : null;
+      const summary = { columns: (grouped ?? summaryColumns) as readonly Column<never>[] };
+      files.add(summaryPath, grouped ? toCsv(grouped, attribution!.byGroup) : toCsv(summaryColumns, report.summary.byRegionInstanceType));
       files.add(join(dir, `carbon_suggestions${s}.csv`), toCsv(suggestionColumns, report.suggestions));
       // A partial run's detail lacks the failed providers: BI tools pointed at the fixed name keep the last whole one.
       const latest = join(dir, "carbon_detail_latest.csv");
@@ -150,7 +159,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
         join(dir, "datapackage.json"),
         dataPackage([
           { name: "carbon_detail", path: `carbon_detail${s}.csv`, columns: detailColumns },
-          { name: "carbon_summary", path: `carbon_summary${s}.csv`, columns: summaryColumns },
+          { name: "carbon_summary", path: `carbon_summary${s}.csv`, columns: summary.columns },
           { name: "carbon_suggestions", path: `carbon_suggestions${s}.csv`, columns: suggestionColumns },
           ...(replaceLatest || existsSync(latest) ? [{ name: "carbon_detail_latest", path: "carbon_detail_latest.csv", columns: detailColumns }] : []),
         ]),
@@ -168,7 +177,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
         // DuckDB reads the staged CSVs and writes the twins as members of the same set: all appear together.
         await writeParquetTwins(ctx.engine!, [
           { csv: files.staged(detailPath), parquet: files.external(detailPath.replace(/\.csv$/, ".parquet")), columns: detailColumns },
-          { csv: files.staged(summaryPath), parquet: files.external(summaryPath.replace(/\.csv$/, ".parquet")), columns: summaryColumns },
+          { csv: files.staged(summaryPath), parquet: files.external(summaryPath.replace(/\.csv$/, ".parquet")), columns: summary.columns },
         ]);
       }
       ctx.log.info(`wrote ${files.commit().join(", ")}`);

@@ -28,6 +28,9 @@ import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
 import { describeEstimateWarning } from "./warnings.js";
 import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
+import { attributionParts, overBudget } from "./attribution.js";
+import { checkKeyLimits } from "../attribution/limits.js";
+import { groupBudgetMessages } from "../report/group-budget-text.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -73,7 +76,7 @@ function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv)
     for (const id of opts.providers) {
       if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
     }
-    return opts.providers;
+    return checkKeyLimits(opts.providers, opts.groupKeys);
   }
   const configured = (Object.keys(sources) as ProviderId[]).filter((id) => sources[id].isConfigured(setup.config, env));
   if (configured.length === 0) {
@@ -81,7 +84,7 @@ function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv)
       "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README; on an AWS instance or task role, name it: --providers aws), or try carbon-track --demo",
     );
   }
-  return configured;
+  return checkKeyLimits(configured, opts.groupKeys);
 }
 
 /** The run's talk on stderr once the report is known: warnings, failures, provenance, budget, request counts. */
@@ -98,6 +101,7 @@ function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Recor
   const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };
   for (const w of budgetLines.warnings) log.warn(w);
   for (const e of budgetLines.errors) log.error(e);
+  groupBudgetMessages(report.groupBudgets ?? [], log);
   if (opts.verbose) {
     // A source that asked nothing (the demo's static intensity, a cache that held everything) has no line.
     for (const [id, counts] of Object.entries(requests)) {
@@ -224,7 +228,7 @@ async function runStages(
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, groupKeys: opts.groupKeys };
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));
@@ -309,6 +313,7 @@ async function runStages(
       latestOnPartial: opts.latestOnPartial,
       engine: stores.engine,
       html: opts.html,
+      groupKeys: opts.groupKeys,
     }));
     const sink = ledger
       ? (r: CarbonRecord) => {
@@ -316,7 +321,7 @@ async function runStages(
           return out.record(r);
         }
       : out.record;
-    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)));
+    const estimated = await estimatePass(gathered.rows, factors, plans, sink, withCount(rowCounter(log, (n) => `estimating and writing: ${n} rows`), pacer(interrupted)), opts.groupKeys);
     log.endProgress?.();
     const { summary } = estimated;
     if (summary.totals.rows === 0) {
@@ -338,6 +343,7 @@ async function runStages(
       suggestions: estimated.suggestions,
       suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
       budget,
+      ...attributionParts(estimated, opts, window.days),
     };
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
@@ -353,6 +359,6 @@ async function runStages(
     return endAfterStdoutFault(err, stdout, deps.interrupt.aborted, lost);
   }
   // Precedence 2, 1, 4, 3 (ARCHITECTURE.md): 2 and 1 have returned or thrown before this point.
-  if (report.budget?.exceeded) return ExitCode.budgetExceeded;
+  if (overBudget(report)) return ExitCode.budgetExceeded;
   return report.failures.length > 0 ? ExitCode.partial : ExitCode.ok;
 }

@@ -36,7 +36,7 @@ export function checkLedgerFree(opts: CliOptions, setup: Setup, cwd: string): vo
  */
 export async function openStores(opts: CliOptions, setup: Setup, cwd: string, now: Date): Promise<Stores> {
   const dir = ledgerDirOf(opts, setup, cwd);
-  const ledger = dir ? await openLedgerSession(dir, now) : null;
+  const ledger = dir ? await openLedgerSession(dir, now, opts.groupKeys) : null;
   const engine = ledger?.engine ?? (opts.format === "parquet" ? await openEngine() : null);
   return {
     ledger,

@@ -24,7 +24,7 @@ const members = (entries: [string, unknown][]): string =>
     .join(",\n");
 
 export type JsonHead = Pick<ReportData, "schemaVersion" | "period" | "options">;
-export type JsonTail = Pick<ReportData, "summary" | "provenance" | "warnings" | "failures" | "suggestions" | "budget">;
+export type JsonTail = Pick<ReportData, "summary" | "provenance" | "warnings" | "failures" | "suggestions" | "budget" | "attribution" | "groupBudgets">;
 
 /**
  * A record's figures with the decimals its CSV column has (docs/csv-schema.md), so the two formats agree and the JSON
@@ -91,6 +91,8 @@ export function jsonRecord(record: CarbonRecord, index: number): string {
 export function jsonTail(r: JsonTail, records: number, extra: Record<string, unknown>): string {
   const { summary, provenance, warnings, failures, suggestions, budget } = r;
   const figures = roundFigures({ summary, provenance, suggestions, budget }) as Pick<JsonTail, "summary" | "provenance" | "suggestions" | "budget">;
-  const tail = { summary: figures.summary, provenance: figures.provenance, warnings, failures, suggestions: figures.suggestions, budget: figures.budget, ...extra };
+  // --group-by adds two keys after the budget; without it the document is as before.
+  const grouped = r.attribution ? { attribution: roundFigures(r.attribution), groupBudgets: roundFigures(r.groupBudgets ?? []) } : {};
+  const tail = { summary: figures.summary, provenance: figures.provenance, warnings, failures, suggestions: figures.suggestions, budget: figures.budget, ...grouped, ...extra };
   return `${records === 0 ? "" : "\n  "}],\n${members(Object.entries(tail))}\n}\n`;
 }

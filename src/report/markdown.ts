@@ -6,6 +6,7 @@ import { comparisonText, partialText } from "./header-extra.js";
 import { embodiedBasis, utilizationText, type ReportData } from "./model.js";
 import { human, percent } from "./numbers.js";
 import { sanitizeLine } from "../text/sanitize.js";
+import { groupBudgetLine } from "./group-budget-text.js";
 
 /**
  * Text that GitHub's Markdown (GFM) shows as written: control characters and line breaks are shown escaped
@@ -56,7 +57,18 @@ function headerSection(r: ReportData): string {
   for (const extra of [comparisonText(r), partialText(r)]) if (extra) lines.push(`- ${escapeMarkdown(extra)}`);
   if (series.length > 1) lines.push(`- Daily CO2e trend: \`${sparkline(series.map((d) => d.kg))}\` (peak ${human(Math.max(...series.map((d) => d.kg)))} kg/day)`);
   if (r.budget) lines.push(`- ${r.budget.exceeded ? "**Budget exceeded**" : "Budget"}: ${escapeMarkdown(budgetSummaryText(r.budget))}`);
+  for (const b of r.groupBudgets ?? []) lines.push(`- ${b.status.exceeded ? "**Group budget exceeded**" : "Group budget"}: ${escapeMarkdown(groupBudgetLine(b))}`);
   return lines.join("\n");
+}
+
+/** Values per --group-by key in a job summary: the largest; the files hold them all. */
+const topGroups = 10;
+
+function attributionSections(r: ReportData): string[] {
+  return (r.attribution?.byKey ?? []).map(({ key, groups }) => {
+    const more = groups.length > topGroups ? `\n\nand ${groups.length - topGroups} more in carbon_summary (column ${r.attribution!.keys.find((k) => k.id === key)?.column}).` : "";
+    return `${groupSection(`Top groups by ${key}`, [key], groups.slice(0, topGroups), (k) => [k.value], r)}${more}`;
+  });
 }
 
 function suggestionsSection(r: ReportData): string {
@@ -101,6 +113,7 @@ export function renderMarkdown(r: ReportData): string {
     groupSection("CO2e by region and instance type", ["Provider", "Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [k.provider, k.region, k.instanceType], r),
     groupSection("CO2e by region", ["Provider", "Region"], r.summary.byRegion, (k) => [k.provider, k.region], r),
     groupSection("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [k.provider], r),
+    ...attributionSections(r),
     suggestionsSection(r),
     provenanceSection(r),
     notesSection(r),

@@ -4,6 +4,7 @@ import type { Summary } from "../calc/summary.js";
 import type { RegionProvenance } from "../intensity/types.js";
 import type { IntensitySignal } from "../schema.js";
 import type { Comparison } from "../ledger/compare.js";
+import type { Attribution, GroupBudgetStatus } from "../calc/attribution.js";
 
 /**
  * Everything a renderer may show. Renderers format it; they never compute new figures. The records themselves
@@ -44,6 +45,10 @@ export interface ReportData {
   suggestionGaps?: string[];
   /** Null when no --budget was given. */
   budget: BudgetStatus | null;
+  /** Sums by each --group-by key; absent when the run does not group. */
+  attribution?: Attribution;
+  /** Budgets per group (--budget NAME=VALUE:KG, config groupBudgets), in the order given. */
+  groupBudgets?: GroupBudgetStatus[];
   /** Against the period of the same length before, when a ledger holds it. */
   comparison?: Comparison;
 }

@@ -9,6 +9,7 @@ import { sanitizeLine as text } from "../text/sanitize.js";
 import { wrapText } from "../text/wrap.js";
 import { fitTable, type Align, type FitColumn } from "./fit-table.js";
 import { signalsExplained, signalTotals } from "./signals-text.js";
+import { attributionSections } from "./attribution-tables.js";
 
 export interface TableStyle {
   chalk: ChalkInstance;
@@ -184,6 +185,7 @@ export function renderTables(r: ReportData, s: TableStyle): string {
     groupTable("CO2e by region and instance type (largest first)", ["Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [place(k), text(k.instanceType)], r, s),
     groupTable("CO2e by region", ["Region"], r.summary.byRegion, (k) => [place(k)], r, s),
     groupTable("CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [text(k.provider)], r, s),
+    ...attributionSections(r, s.chalk, (title, cols, groups, cells) => groupTable(title, cols, groups, cells, r, s)),
     suggestionsTable(r, s),
     provenanceTable(r, s),
     failuresSection(r, s),

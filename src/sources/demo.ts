@@ -5,6 +5,7 @@ import { parseJsonText } from "../config/validate.js";
 import { addDays, formatDay, parseDay } from "../cli/dates.js";
 import { ProviderId, type UsageRecord } from "../schema.js";
 import type { UsageWindow } from "./types.js";
+import { pickTags, type GroupKey } from "../attribution/keys.js";
 
 const Fleet = z.object({
   $comment: z.string().optional(),
@@ -17,6 +18,8 @@ const Fleet = z.object({
       unit: z.enum(["instance-hour", "gpu-hour"]),
       hoursPerDay: z.number().positive(),
       usdPerHour: z.number().positive(),
+      /** The provider's own tag or label names and values. */
+      tags: z.record(z.string(), z.string()).optional(),
     }),
   ),
 });
@@ -35,10 +38,14 @@ function dayFactor(dayIndex: number, row: number): number {
   return weekend * wobble;
 }
 
-/** The embedded demo fleet over the window: daily rows for all three providers. No network, no credentials. */
-export function demoUsage(window: UsageWindow): UsageRecord[] {
+/**
+ * The embedded demo fleet over the window: daily rows for all three providers. No network, no credentials.
+ * With --group-by keys, each row carries their values from the fleet's tags.
+ */
+export function demoUsage(window: UsageWindow, groupKeys: readonly GroupKey[] = []): UsageRecord[] {
   const { fleet } = parseJsonText(readFileSync(packageDataFile("demo-fleet.json"), "utf8"), "config/demo-fleet.json", Fleet, "demo data");
   const out: UsageRecord[] = [];
+  const tags = fleet.map((f) => pickTags(f.provider, f.tags ?? {}, groupKeys));
   const last = parseDay(window.until, "--until");
   for (let t = parseDay(window.since, "--since"); t <= last; t = addDays(t, 1)) {
     const dayIndex = Math.round(t / dayMs);
@@ -58,6 +65,7 @@ export function demoUsage(window: UsageWindow): UsageRecord[] {
         estimated: false,
         cost: round2(quantity * f.usdPerHour),
         currency: "USD",
+        ...(tags[i] ? { tags: tags[i] } : {}),
       });
     });
   }

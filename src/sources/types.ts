@@ -4,6 +4,7 @@ import type { Logger } from "../log.js";
 import type { HttpPolicy } from "../net/http-policy.js";
 import type { ProviderId, UsageRecord } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
+import type { GroupKey } from "../attribution/keys.js";
 
 /** The usage window: whole UTC days, both ends inclusive (`until` is the last day counted). */
 export interface UsageWindow {
@@ -24,6 +25,8 @@ export interface SourceContext {
   http: HttpPolicy;
   /** Where a token obtained from the provider is registered, and what a message that may quote an answer goes through. */
   redactor: Redactor;
+  /** --group-by keys: each record carries their values in `tags` (src/attribution/); absent or empty, none. */
+  groupKeys?: readonly GroupKey[];
 }
 
 export interface SourceResult {

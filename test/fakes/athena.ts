@@ -41,7 +41,8 @@ interface Query {
 
 const trinoShims = [
   "CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)",
-  "CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)",
+  // Trino's bracket member `$["aws:eks:cluster-name"]` is DuckDB's quoted member `$."aws:eks:cluster-name"`.
+  `CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, regexp_replace(p, '^\\$\\["(.*)"\\]$', '$."\\1"'))`,
   "CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
   "CREATE MACRO array_join(a, sep) AS array_to_string(a, sep)",
 ];

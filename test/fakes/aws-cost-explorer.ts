@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
  * A loopback Cost Explorer speaking JSON 1.1 (POST /, X-Amz-Target AWSInsightsIndexService.<Operation>).
  * It holds billing line items and answers GetDimensionValues and GetCostAndUsage the way the service does:
  * filters evaluated (And/Or/Not over Dimensions), groups summed per day, End exclusive, paging with a token
- * bound to the query, errors as HTTP 400 with {"__type", "message"}.
+ * bound to the query, errors as HTTP 400 with {"__type", "message"}. A TAG or COST_CATEGORY group key comes back
+ * as the service writes it, `team$ml-research`, and `team$` for usage without the tag; at most two group-bys.
  */
 
 export interface LineItem {
@@ -21,6 +22,10 @@ export interface LineItem {
   usdPerUnit: number;
   /** Quantity per UTC day, as Cost Explorer prints it. */
   daily: Record<string, string>;
+  /** Cost-allocation tags of the resource (activated keys only); absent or missing key = untagged. */
+  tags?: Record<string, string>;
+  /** Cost category values of the line. */
+  costCategories?: Record<string, string>;
 }
 
 export interface Dataset {
@@ -145,10 +150,17 @@ function dimensionValues(data: Dataset, body: Record<string, unknown>, opts: Fak
   return { DimensionValues: list, ReturnSize: list.length, TotalSize: list.length };
 }
 
+type GroupDefinition = { Type: "DIMENSION" | "TAG" | "COST_CATEGORY"; Key: string };
+
+/** A group key's value for one line item: a dimension's value, or `name$value` for a tag or a cost category. */
+const groupKey = (item: LineItem, g: GroupDefinition): string =>
+  g.Type === "TAG" ? `${g.Key}$${item.tags?.[g.Key] ?? ""}` : g.Type === "COST_CATEGORY" ? `${g.Key}$${item.costCategories?.[g.Key] ?? ""}` : dimension(item, g.Key);
+
 function costAndUsage(data: Dataset, body: Record<string, unknown>, opts: FakeOptions) {
   if (body.Granularity !== "DAILY") throw new ApiError("ValidationException", "Hourly granularity is not enabled for this account");
   const period = body.TimePeriod as { Start: string; End: string };
-  const groupBy = (body.GroupBy as Array<{ Key: string }>).map((g) => g.Key);
+  const definitions = body.GroupBy as GroupDefinition[];
+  if (definitions.length > 2) throw new ApiError("ValidationException", "You can only group by up to two different dimensions, tags or cost categories");
   const metrics = body.Metrics as string[];
   const entries: Array<{ day: string; keys: string[]; quantity: number; cost: number; units: Set<string> }> = [];
   for (const day of days(period.Start, period.End)) {
@@ -156,7 +168,7 @@ function costAndUsage(data: Dataset, body: Record<string, unknown>, opts: FakeOp
     for (const item of data.items) {
       const amount = item.daily[day];
       if (amount === undefined || !matches(body.Filter as Expression | undefined, item, opts.ignoreFilterKeys ?? [])) continue;
-      const keys = groupBy.map((k) => dimension(item, k));
+      const keys = definitions.map((g) => groupKey(item, g));
       const group = groups.get(keys.join("\u0000")) ?? { day, keys, quantity: 0, cost: 0, units: new Set<string>() };
       group.quantity += Number(amount);
       group.cost += Number(amount) * item.usdPerUnit;
@@ -172,7 +184,7 @@ function costAndUsage(data: Dataset, body: Record<string, unknown>, opts: FakeOp
   const metric = (e: (typeof entries)[number], name: string) =>
     name === "UsageQuantity" ? { Amount: decimal(e.quantity), Unit: e.units.size === 1 ? [...e.units][0] : "N/A" } : { Amount: decimal(e.cost), Unit: "USD" };
   return {
-    GroupDefinitions: groupBy.map((Key) => ({ Type: "DIMENSION", Key })),
+    GroupDefinitions: definitions.map(({ Type, Key }) => ({ Type: Type ?? "DIMENSION", Key })),
     ResultsByTime: touched.map((day) => ({
       TimePeriod: { Start: day, End: nextDay(day) },
       Total: {},

@@ -2,10 +2,27 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
-/** What one subscription answers. Rows use `dayOffset` in the UsageDate column: days after the query's `from`. */
+/** One usage line of a subscription, for a fake that evaluates each query (`lines`). */
+export interface UsageLine {
+  day: string;
+  meter: string;
+  location: string;
+  quantity: number;
+  cost: number;
+  /** The resource's tags; names are case-insensitive, as in Azure. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * What one subscription answers. Rows use `dayOffset` in the UsageDate column: days after the query's `from`.
+ * With `lines` instead, each query is evaluated: the time period, a ResourceLocation filter, and the grouping by
+ * Dimension (Meter, ResourceLocation) and TagKey, answered in the service's column shape (TagKey and TagValue, both
+ * empty for usage without the tag), at most two groupings.
+ */
 export interface SubscriptionScript {
   columns?: Array<{ name: string; type: string }>;
   pages?: unknown[][][];
+  lines?: UsageLine[];
   /** Answer this status (with an ARM error body) to every query. */
   status?: number;
   /** Never answer: the client's timeout must fire. */
@@ -37,6 +54,47 @@ const send = (res: ServerResponse, status: number, body?: unknown, headers: Reco
 };
 
 const compactDay = (ms: number): number => Number(new Date(ms).toISOString().slice(0, 10).replace(/-/g, ""));
+
+interface QueryBody {
+  timePeriod: { from: string; to: string };
+  dataset: {
+    grouping?: Array<{ type: "Dimension" | "TagKey"; name: string }>;
+    filter?: { and?: Array<{ dimensions?: { name: string; operator: string; values: string[] } }> };
+  };
+}
+
+/** One query over `lines`, as the service answers it: summed per day and grouping, in its column order. */
+export function evaluateQuery(lines: readonly UsageLine[], query: QueryBody): { columns: Array<{ name: string; type: string }>; rows: unknown[][] } {
+  const grouping = query.dataset.grouping ?? [];
+  if (grouping.length > 2) throw new Error("Invalid query: at most 2 groupings");
+  const from = query.timePeriod.from.slice(0, 10);
+  const to = query.timePeriod.to.slice(0, 10);
+  const locations = (query.dataset.filter?.and ?? []).map((f) => f.dimensions).find((d) => d?.name === "ResourceLocation")?.values;
+  const cells = (l: UsageLine): unknown[] =>
+    grouping.flatMap((g) => {
+      if (g.type === "Dimension") return [g.name === "Meter" ? l.meter : l.location];
+      const hit = Object.entries(l.tags ?? {}).find(([name]) => name.toLowerCase() === g.name.toLowerCase());
+      return hit ? [g.name, hit[1]] : ["", ""];
+    });
+  const sums = new Map<string, unknown[]>();
+  for (const l of lines) {
+    if (l.day < from || l.day > to || (locations && !locations.includes(l.location))) continue;
+    const key = [Number(l.day.replace(/-/g, "")), ...cells(l)];
+    const id = JSON.stringify(key);
+    const row = sums.get(id) ?? [0, 0, ...key, "USD"];
+    row[0] = Number(row[0]) + l.quantity;
+    row[1] = Number(row[1]) + l.cost;
+    sums.set(id, row);
+  }
+  const columns = [
+    { name: "UsageQuantity", type: "Number" },
+    { name: "PreTaxCost", type: "Number" },
+    { name: "UsageDate", type: "Number" },
+    ...grouping.flatMap((g) => (g.type === "Dimension" ? [{ name: g.name, type: "String" }] : [{ name: "TagKey", type: "String" }, { name: "TagValue", type: "String" }])),
+    { name: "Currency", type: "String" },
+  ];
+  return { columns, rows: [...sums.values()] };
+}
 
 /**
  * A loopback HTTPS fake of the Cost Management Query API (and management-group descendants).
@@ -78,7 +136,11 @@ export async function startAzureFake(opts: {
       if (script.status) {
         return send(res, script.status, { error: { code: "RBACAccessDenied", message: `The client does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '/subscriptions/${key}'.` } });
       }
-      const query = JSON.parse(body) as { timePeriod: { from: string } };
+      const query = JSON.parse(body) as QueryBody;
+      if (script.lines) {
+        const answer = evaluateQuery(script.lines, query);
+        return send(res, 200, { id: `subscriptions/${key}/providers/Microsoft.CostManagement/query/1e8b`, name: "1e8b", type: "Microsoft.CostManagement/query", properties: { nextLink: null, ...answer } });
+      }
       const fromMs = Date.parse(query.timePeriod.from);
       const pages = script.pages ?? [];
       if (pages.length === 0) return send(res, 204);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { runExportSql, type ExportLine } from "./bigquery-sql.js";
 
 /**
  * A loopback BigQuery speaking the REST calls the Node client makes for a query: `POST …/projects/<p>/queries`
@@ -8,9 +9,10 @@ import type { AddressInfo } from "node:net";
  * prefix (BIGQUERY_EMULATOR_HOST drops it, an apiEndpoint option keeps it). It also answers the STS token
  * exchange (`POST /token`) that an external_account credential file points at.
  *
- * It does not run SQL: it checks the SQL it receives (partition and usage_start_time filters, grouping by
- * day, named date parameters, no date literals) and answers the fixture's aggregate rows as the query would,
- * as f/v cells under a schema, pageToken paging and a job that is not complete on the first answers.
+ * It checks the SQL it receives (partition and usage_start_time filters, grouping by day, named date parameters,
+ * no date literals) and answers the fixture's aggregate rows as the query would, as f/v cells under a schema,
+ * pageToken paging and a job that is not complete on the first answers. Given export `lines` instead, it runs the
+ * SQL itself over them (bigquery-sql.ts: DuckDB, the BigQuery constructs translated) and answers what it returns.
  */
 
 export interface Column {
@@ -50,6 +52,8 @@ export interface BigQueryFakeOptions {
   checkRequest?: (body: Record<string, unknown>) => string[];
   /** Answers a query's rows from its request (e.g. by running its SQL on a fixture) instead of fixture.rows. */
   answer?: (body: Record<string, unknown>) => Promise<AggregateFixture["rows"]>;
+  /** Export lines to run each query's SQL over, instead of answering the fixture's rows. */
+  lines?: ExportLine[];
 }
 
 export interface RecordedCall {
@@ -78,7 +82,8 @@ export const loadAggregateFixture = (path: string): AggregateFixture => JSON.par
 export function checkQueryRequest(body: Record<string, unknown>, bucket: "DAY" | "HOUR"): string[] {
   const problems: string[] = [];
   const sql = typeof body.query === "string" ? body.query : "";
-  const where = sql.match(/WHERE([\s\S]*?)\)\s*,/)?.[1] ?? "";
+  // The WHERE that starts a line: label lookups hold WHEREs of their own, inside a line.
+  const where = sql.match(/^\s*WHERE([\s\S]*?)\)\s*,/m)?.[1] ?? "";
   const need = (ok: boolean, what: string): void => {
     if (!ok) problems.push(what);
   };
@@ -141,6 +146,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   let incomplete = opts.incompleteAnswers ?? 0;
   let jobs = 0;
   const jobRows = new Map<string, AggregateFixture["rows"]>();
+  const jobSchema = new Map<string, Column[]>();
   const hung = new Set<IncomingMessage["socket"]>();
   const hang = (req: IncomingMessage): void => {
     hung.add(req.socket);
@@ -149,14 +155,15 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
 
   const page = (jobId: string, projectId: string, offset: number): Record<string, unknown> => {
     const rows = jobRows.get(jobId) ?? [];
+    const schema = jobSchema.get(jobId) ?? opts.fixture.schema;
     const slice = rows.slice(offset, offset + pageSize);
     const next = offset + pageSize < rows.length ? `page-${offset + pageSize}` : undefined;
     return {
       kind: "bigquery#getQueryResultsResponse",
       jobReference: { projectId, jobId, location: "US" },
       jobComplete: true,
-      schema: { fields: opts.fixture.schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
-      rows: slice.map((row) => ({ f: opts.fixture.schema.map((c) => ({ v: row[c.name] ?? null })) })),
+      schema: { fields: schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
+      rows: slice.map((row) => ({ f: schema.map((c) => ({ v: row[c.name] ?? null })) })),
       totalRows: String(rows.length),
       totalBytesProcessed: opts.fixture.totalBytesProcessed,
       totalBytesBilled: opts.fixture.totalBytesProcessed,
@@ -202,7 +209,11 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         }
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
-        jobRows.set(jobId, opts.answer ? await opts.answer(body) : opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
+        if (opts.lines) {
+          const answer = await runExportSql(opts.lines, body);
+          jobRows.set(jobId, answer.rows);
+          jobSchema.set(jobId, answer.schema);
+        } else jobRows.set(jobId, opts.answer ? await opts.answer(body) : opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
         if (incomplete > 0) {
           incomplete -= 1;
           return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId: query[1], jobId, location: "US" }, jobComplete: false });

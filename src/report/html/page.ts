@@ -26,6 +26,8 @@ export function renderHtml(r: ReportData): string {
     shareSection("by-provider", "CO2e by provider", ["Provider"], r.summary.byProvider, (k) => [k.provider], r),
     shareSection("by-region", "CO2e by region", ["Provider", "Region"], r.summary.byRegion, place, r),
     shareSection("by-type", "CO2e by instance type", ["Provider", "Instance type"], r.summary.byInstanceType, (k) => [k.provider, k.instanceType], r),
+    // --group-by keys: their names are letters, digits and + - = . _ : / @ (src/attribution/keys.ts); values are escaped.
+    ...(r.attribution?.byKey ?? []).map(({ key, groups }, i) => shareSection(`by-key-${i}`, `CO2e by ${key}`, [key], groups, (k) => [k.value], r)),
     `<h3>Every provider, region and instance type</h3>`,
     groupTable("CO2e by region and instance type (the rows of the summary CSV)", ["Provider", "Region", "Instance type"], r.summary.byRegionInstanceType, (k) => [k.provider, k.region, k.instanceType], r),
     `</section>`,

@@ -7,11 +7,14 @@ import { explainAwsError } from "./errors.js";
 import { missingProfile } from "./profile.js";
 import { addPage, emptyMapped, unknownPrefixWarnings } from "./map.js";
 import { instanceTypesQuery, usageQuery } from "./query.js";
+import { splitByTag } from "./tagged.js";
+import { tagKeys } from "../../attribution/keys.js";
 import { looksAccelerated } from "./usage-type.js";
 
 /**
  * GPU instance-hours from Cost Explorer: one GetDimensionValues to learn which GPU types ran, then one
- * GetCostAndUsage query (and its pages) for EC2 running hours of those types and SageMaker. See docs/aws.md.
+ * GetCostAndUsage query (and its pages) for EC2 running hours of those types and SageMaker; with a --group-by tag,
+ * one more query per account (tagged.ts). See docs/aws.md and docs/attribution.md.
  */
 export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
   const client = createClient(ctx.config, ctx.http);
@@ -21,11 +24,15 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
     const gpuTypes = gpuTypesOf(await calls.dimensionValues(instanceTypesQuery(ctx.window)), ctx.catalog);
     ctx.log.verbose(`AWS: GPU instance types in the window: ${gpuTypes.join(", ") || "none"}`);
 
-    const mapped = emptyMapped();
+    let mapped = emptyMapped();
     const wanted = new Set(gpuTypes);
+    const main = usageQuery(ctx.window, gpuTypes);
     ctx.log.progress("AWS: reading GPU instance-hours");
-    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
+    for await (const page of calls.costAndUsagePages(main)) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
+    const [key] = tagKeys(ctx.groupKeys ?? []);
+    if (key) mapped = await splitByTag(calls, { main, gpuTypes: wanted, prefixes: ctx.config.aws?.regionPrefixes, log: ctx.log }, mapped, key);
 
+    ctx.log.verbose(`AWS: ${calls.requests.GetCostAndUsage ?? 0} GetCostAndUsage and ${calls.requests.GetDimensionValues ?? 0} GetDimensionValues requests`);
     const failures = [...mapped.failures];
     const records: UsageRecord[] = [];
     for (const record of mapped.records.values()) {

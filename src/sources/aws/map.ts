@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { UsageRecord } from "../../schema.js";
 import { costMetric, usageMetric } from "./query.js";
 import { parseUsageType } from "./usage-type.js";
+import { untagged, type GroupKey } from "../../attribution/keys.js";
 
 /** Amounts are decimal strings. */
 const Metric = z.object({
@@ -55,17 +56,37 @@ const sageMakerGpu = /^ml\.(p|g|trn|inf)\d/;
 const isGpu = (instanceType: string, gpuTypes: ReadonlySet<string>): boolean =>
   instanceType.startsWith("ml.") ? sageMakerGpu.test(instanceType) : gpuTypes.has(instanceType);
 
+/** A tag or cost category group key as Cost Explorer writes it: `team$ml-research`; `team$` is usage without it. */
+export function tagValueOf(groupKey: string): string {
+  const at = groupKey.indexOf("$");
+  const value = at < 0 ? "" : groupKey.slice(at + 1);
+  return value === "" ? untagged : value;
+}
+
+/** The pages of a per-account query grouped by USAGE_TYPE and one tag or cost category (tagged.ts). */
+export interface TagGrouping {
+  account: string;
+  key: GroupKey;
+}
+
 /**
  * Adds one page's groups to `into`. Spot, on-demand, dedicated and host rows of the same
  * (account, region, type, period) merge into one record, so hours add up to the bill.
  * `gpuTypes` are the EC2 types asked for: any other EC2 row (the filter should have dropped it) stays out.
  */
-export function addPage(into: Mapped, results: readonly ResultByTime[], gpuTypes: ReadonlySet<string>, extraPrefixes?: Readonly<Record<string, string>>): void {
+export function addPage(
+  into: Mapped,
+  results: readonly ResultByTime[],
+  gpuTypes: ReadonlySet<string>,
+  extraPrefixes?: Readonly<Record<string, string>>,
+  tagged?: TagGrouping,
+): void {
   for (const period of results) {
     const periodStart = toInstant(period.TimePeriod.Start);
     const periodEnd = toInstant(period.TimePeriod.End);
     for (const group of period.Groups) {
-      const [account, usageType] = group.Keys;
+      // Grouped by account and usage type; or, per account, by usage type and a tag.
+      const [account, usageType] = tagged ? [tagged.account, group.Keys[0]] : group.Keys;
       const parsed = parseUsageType(usageType, extraPrefixes);
       if (!parsed.ok) {
         if (parsed.reason === "unknown-prefix" && isGpu(usageType.slice(usageType.indexOf(":") + 1), gpuTypes)) {
@@ -93,13 +114,14 @@ export function addPage(into: Mapped, results: readonly ResultByTime[], gpuTypes
         periodEnd,
         estimated: period.Estimated === true,
         ...(cost ? { cost: Number(cost.Amount), currency: cost.Unit } : {}),
+        ...(tagged ? { tags: { [tagged.key.id]: tagValueOf(group.Keys[1]) } } : {}),
       });
     }
   }
 }
 
 function addRecord(into: Mapped, record: UsageRecord): void {
-  const key = [record.account, record.region, record.instanceType, record.periodStart].join("|");
+  const key = [record.account, record.region, record.instanceType, record.periodStart, ...Object.values(record.tags ?? {})].join("|");
   const seen = into.records.get(key);
   if (!seen) {
     into.records.set(key, record);

@@ -9,6 +9,8 @@ import { toUsageRecords } from "./records.js";
 import { withRetries } from "./retry.js";
 import { subscriptionsInScope } from "./scopes.js";
 import { subscriptionRows } from "./subscription.js";
+import { taggedRows } from "./tagged.js";
+import { tagKeys } from "../../attribution/keys.js";
 
 const defaultConcurrency = 4;
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,10 +108,15 @@ export async function fetchAzureUsage(ctx: SourceContext, transport: AzureTransp
 
   const deps = { cost: clients.cost, sendCost: clients.sendCost, env: ctx.env, opts, retry: counted("costmanagement:query") };
   const window = { from: ctx.window.since, to: ctx.window.until };
+  // A cost category is AWS's alone: its rows here are untagged, without a query.
+  const [tagKey] = tagKeys(ctx.groupKeys ?? []).filter((k) => k.kind === "tag");
+  if (tagKey) ctx.log.verbose(`azure: ${tagKey.id} is asked per subscription and location (the Query API groups by at most 2 keys)`);
   const outcomes = await mapBounded(subscriptions, ctx.config.azure?.concurrency ?? defaultConcurrency, async (id) => {
     ctx.log.progress(`azure: querying subscription ${id}`);
     try {
-      return { id, ok: true as const, mapped: toUsageRecords(id, await subscriptionRows(id, window, deps), meters) };
+      const rows = await subscriptionRows(id, window, deps);
+      const split = tagKey ? await taggedRows(id, window, deps, rows, meters, tagKey) : rows;
+      return { id, ok: true as const, mapped: toUsageRecords(id, split, meters, tagKey) };
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       return { id, ok: false as const, reason: describeFailure(err) };
@@ -133,5 +140,6 @@ export async function fetchAzureUsage(ctx: SourceContext, transport: AzureTransp
     warnings.push(`GPU meter "${meter}" is not in config/azure-meters.json: its hours are left out (add the meter and its Standard_ size)`);
   }
   for (const unit of unexpectedUnits) warnings.push(`meter ${unit} is not billed in hours: its rows are left out`);
+  ctx.log.verbose(`azure: ${requests["costmanagement:query"] ?? 0} Query API requests (retries included)`);
   return { records, warnings, failures, requests };
 }

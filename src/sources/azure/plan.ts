@@ -1,5 +1,6 @@
 import type { SourceContext, SourcePlan } from "../types.js";
 import { splitDays } from "./query.js";
+import { tagKeys } from "../../attribution/keys.js";
 
 /** The Query API is free but throttled: nothing is sent; scopes are named, not listed. */
 export async function planAzure(ctx: SourceContext): Promise<SourcePlan> {
@@ -18,6 +19,8 @@ export async function planAzure(ctx: SourceContext): Promise<SourcePlan> {
     );
   }
   if (scopes.length > 0) queries.push(`the same query for each subscription the scopes list, x ${perSubscription}`);
+  const [key] = tagKeys(ctx.groupKeys ?? []).filter((k) => k.kind === "tag");
+  if (key) queries.push(`then, per subscription and GPU location found, the query by Meter and TagKey ${key.names.azure}: 1 request per location and range, more when an answer has pages`);
   if (ctx.window.granularity === "hourly") queries.push("the Query API has no hourly data: the run answers daily");
   return { queries, requests: {} };
 }

@@ -2,6 +2,7 @@ import type { UsageRecord } from "../../schema.js";
 import { isHourUnit, matchMeter, type MeterMap } from "./meters.js";
 import { normaliseRegion } from "./region.js";
 import type { UsageRow } from "./result.js";
+import { untagged, type GroupKey } from "../../attribution/keys.js";
 
 export interface MappedUsage {
   records: UsageRecord[];
@@ -24,7 +25,7 @@ export function dayPeriod(usageDate: number): { periodStart: string; periodEnd: 
  * Spot, Low Priority, Windows and regular meters of the same size and day are added together.
  * UsageQuantity is already in hours whatever block the meter is priced in ("10 Hours"): never rescaled.
  */
-export function toUsageRecords(subscriptionId: string, rows: readonly UsageRow[], meters: MeterMap): MappedUsage {
+export function toUsageRecords(subscriptionId: string, rows: readonly UsageRow[], meters: MeterMap, tagKey?: GroupKey): MappedUsage {
   const merged = new Map<string, UsageRecord>();
   const unknownMeters = new Set<string>();
   const unexpectedUnits = new Set<string>();
@@ -37,7 +38,9 @@ export function toUsageRecords(subscriptionId: string, rows: readonly UsageRow[]
       continue;
     }
     const region = normaliseRegion(row.location);
-    const key = [region, match.size, row.usageDate].join("|");
+    // Rows of a TagKey grouping: one record per value too; an empty value is usage without the tag.
+    const value = tagKey ? row.tagValue || untagged : null;
+    const key = [region, match.size, row.usageDate, value ?? ""].join("|");
     const existing = merged.get(key);
     if (existing) {
       existing.quantity += row.quantityHours;
@@ -56,6 +59,7 @@ export function toUsageRecords(subscriptionId: string, rows: readonly UsageRow[]
       estimated: false,
       ...(row.cost !== null ? { cost: row.cost } : {}),
       ...(row.currency ? { currency: row.currency.toUpperCase() } : {}),
+      ...(tagKey ? { tags: { [tagKey.id]: value! } } : {}),
     });
   }
   return {

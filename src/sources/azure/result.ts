@@ -26,6 +26,8 @@ export interface UsageRow {
   currency: string | null;
   /** Present only when the service adds a UnitOfMeasure column. */
   unit: string | null;
+  /** With a TagKey grouping: the tag's value, "" for usage without the tag (the service's TagKey is "" then too). */
+  tagValue?: string;
 }
 
 // The service names an aggregated column after what was summed; some account types report cost as "Cost",
@@ -38,6 +40,7 @@ const columnNames = {
   cost: ["PreTaxCost", "Cost", "totalCost"],
   currency: ["Currency"],
   unit: ["UnitOfMeasure"],
+  tagValue: ["TagValue"],
 } as const;
 
 type Field = keyof typeof columnNames;
@@ -45,13 +48,16 @@ const required: readonly Field[] = ["usageDate", "meter", "location", "quantity"
 
 export type ColumnIndex = Record<Field, number | undefined>;
 
-/** Finds each field's column by name, never by position; throws naming a missing required column. */
-export function indexColumns(columns: QueryPage["columns"]): ColumnIndex {
+/**
+ * Finds each field's column by name, never by position; throws naming a missing required column. A query filtered to
+ * one location (tagged.ts) is not grouped by it: `fixed` lists such fields.
+ */
+export function indexColumns(columns: QueryPage["columns"], fixed: readonly Field[] = []): ColumnIndex {
   const byName = new Map(columns.map((c, i) => [c.name.toLowerCase(), i]));
   const index = {} as ColumnIndex;
   for (const field of Object.keys(columnNames) as Field[]) {
     const hit = columnNames[field].map((n) => byName.get(n.toLowerCase())).find((i) => i !== undefined);
-    if (hit === undefined && required.includes(field)) {
+    if (hit === undefined && required.includes(field) && !fixed.includes(field)) {
       throw new Error(`query result has no ${columnNames[field].join("/")} column (columns: ${columns.map((c) => c.name).join(", ")})`);
     }
     index[field] = hit;
@@ -80,5 +86,6 @@ export function readRow(row: unknown[], index: ColumnIndex): UsageRow {
     cost: cell(row, index.cost, num, "cost"),
     currency: cell(row, index.currency, text, "Currency"),
     unit: cell(row, index.unit, text, "UnitOfMeasure"),
+    ...(index.tagValue === undefined ? {} : { tagValue: cell(row, index.tagValue, text, "TagValue") ?? "" }),
   };
 }

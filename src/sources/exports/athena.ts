@@ -16,6 +16,7 @@ import { boundedHandler } from "../aws/bounded-handler.js";
 import { detectFormat, type Detected, type ExportFormat } from "./detect.js";
 import { exportRows, type ExportUsage } from "./rows.js";
 import { gpuHoursSql, trinoDialect } from "./sql.js";
+import type { GroupKey } from "../../attribution/keys.js";
 
 export interface AthenaRequest {
   /** `database.table`, checked by the option parser. */
@@ -27,6 +28,8 @@ export interface AthenaRequest {
   since: string;
   untilExclusive: string;
   granularity: "daily" | "hourly";
+  /** --group-by keys, read from the table's tags. */
+  groupKeys?: readonly GroupKey[];
   env: NodeJS.ProcessEnv;
   http: HttpPolicy;
   signal: AbortSignal;
@@ -194,9 +197,10 @@ export async function readAthena(req: AthenaRequest): Promise<AthenaUsage> {
     dialect: trinoDialect,
     window: { from: "from_iso8601_timestamp(?)", to: "from_iso8601_timestamp(?)" },
     granularity: req.granularity,
+    groupKeys: req.groupKeys,
   });
   const result = await athena.query(sql, parameters);
-  const usage = exportRows(result.rows, req.granularity, "athena");
+  const usage = exportRows(result.rows, req.granularity, "athena", req.groupKeys);
   usage.notes.unshift(`athena: ${detected.label} table ${req.table}, ${result.bytes} bytes scanned`);
   if (!partition) usage.warnings.push(`athena: ${req.table} has no billing_period partition: every delivery is read and the whole table scanned`);
   return { ...usage, requests: athena.requests };

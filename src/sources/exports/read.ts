@@ -6,6 +6,7 @@ import { detectFormat, type Detected, type ExportFormat } from "./detect.js";
 import { exportFiles, type ExportFiles } from "./files.js";
 import { exportRows, type ExportUsage } from "./rows.js";
 import { duckdbDialect, gpuHoursSql } from "./sql.js";
+import type { GroupKey } from "../../attribution/keys.js";
 
 export interface ExportRequest {
   paths: readonly string[];
@@ -13,6 +14,8 @@ export interface ExportRequest {
   /** Inclusive start and exclusive end instants, or null for the data's whole span. */
   window: { from: string; to: string } | null;
   granularity: "daily" | "hourly";
+  /** --group-by keys, read from the lines' tags. */
+  groupKeys?: readonly GroupKey[];
 }
 
 /**
@@ -57,11 +60,11 @@ export async function readExports(req: ExportRequest): Promise<ExportUsage> {
     let rows: Record<string, unknown>[];
     try {
       const window = req.window ? { from: `TIMESTAMPTZ ${lit(req.window.from)}`, to: `TIMESTAMPTZ ${lit(req.window.to)}` } : null;
-      rows = await engine.rows(gpuHoursSql({ source: from, detected, dialect: duckdbDialect, window, granularity: req.granularity }));
+      rows = await engine.rows(gpuHoursSql({ source: from, detected, dialect: duckdbDialect, window, granularity: req.granularity, groupKeys: req.groupKeys }));
     } catch (err) {
       throw new UsageError(`--export ${detected.label} cannot be read: ${firstLine(err)}`);
     }
-    const usage = exportRows(rows, req.granularity, "export");
+    const usage = exportRows(rows, req.granularity, "export", req.groupKeys);
     if (files.skipped > 0) usage.warnings.unshift(`export: ${files.skipped} data files of earlier deliveries left out (a later delivery of their billing period replaces them)`);
     usage.notes.unshift(`export: ${detected.label}, ${files.parquet.length} Parquet and ${files.csv.length} CSV files`);
     return usage;

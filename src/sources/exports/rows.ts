@@ -1,5 +1,6 @@
 import { UsageRecord } from "../../schema.js";
 import { attachedGpuType } from "../gcp/skus.js";
+import { tagKeys, untagged, type GroupKey } from "../../attribution/keys.js";
 
 export interface ExportUsage {
   records: UsageRecord[];
@@ -32,7 +33,11 @@ const round = (n: number): number => Math.round(n * 1e6) / 1e6;
  * The aggregated rows of the GPU-hours query (sql.ts), whichever engine ran it, as UsageRecords, with the guards'
  * counts said once. Values may arrive as numbers (DuckDB) or text (Athena). `what` starts every message.
  */
-export function exportRows(rows: Record<string, unknown>[], granularity: "daily" | "hourly", what: string): ExportUsage {
+export function exportRows(rows: Record<string, unknown>[], granularity: "daily" | "hourly", what: string, groupKeys: readonly GroupKey[] = []): ExportUsage {
+  const wanted = tagKeys(groupKeys);
+  // The query's tag_<i> columns (tags.ts): null or empty is usage without the tag.
+  const tagsOf = (r: Record<string, unknown>): Record<string, string> =>
+    Object.fromEntries(wanted.map((k, i) => [k.id, typeof r[`tag_${i}`] === "string" && r[`tag_${i}`] !== "" ? String(r[`tag_${i}`]) : untagged]));
   const records: UsageRecord[] = [];
   let negativeRows = 0;
   let corrections = 0;
@@ -62,6 +67,7 @@ export function exportRows(rows: Record<string, unknown>[], granularity: "daily"
       periodStart,
       periodEnd: addStep(periodStart, granularity),
       estimated: false,
+      ...(wanted.length > 0 ? { tags: tagsOf(r) } : {}),
     });
     if (parsed.success) records.push(parsed.data);
     else {

@@ -1,4 +1,6 @@
 import type { Detected } from "./detect.js";
+import type { GroupKey } from "../../attribution/keys.js";
+import { tagSql } from "./tags.js";
 
 /**
  * The GPU-hours query over an export, one definition per format (EXPORTS.md §2, §3 and §5). It runs in the engine
@@ -22,6 +24,11 @@ export interface Dialect {
   instantType: string;
   /** An array's items joined by commas: DuckDB `array_to_string`, Trino `array_join`. */
   joined(array: string): string;
+  /**
+   * A tag's value from a tags column, whose name may hold `:`, `-` or spaces: DuckDB reads JSON text and a Parquet MAP
+   * alike (`$."name"`); Trino reads JSON text (`$["name"]`).
+   */
+  jsonTag(column: string, name: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -29,6 +36,7 @@ export const duckdbDialect: Dialect = {
   jsonText: (j, k) => `TRY(json_extract_string(${j}, '$.${k}'))`,
   instantType: "TIMESTAMPTZ",
   joined: (a) => `array_to_string(${a}, ',')`,
+  jsonTag: (c, n) => `TRY(json_extract_string(TRY_CAST(${c} AS JSON), '$."${n}"'))`,
 };
 
 export const trinoDialect: Dialect = {
@@ -36,6 +44,7 @@ export const trinoDialect: Dialect = {
   jsonText: (j, k) => `TRY(json_extract_scalar(${j}, '$.${k}'))`,
   instantType: "timestamp",
   joined: (a) => `array_join(${a}, ',')`,
+  jsonTag: (c, n) => `TRY(json_extract_scalar(CAST(${c} AS VARCHAR), '$["${n}"]'))`,
 };
 
 export interface ExportQuery {
@@ -49,6 +58,8 @@ export interface ExportQuery {
    */
   window: { from: string; to: string } | null;
   granularity: "daily" | "hourly";
+  /** --group-by keys: a `tag_<i>` column each (tags.ts); none without them. */
+  groupKeys?: readonly GroupKey[];
 }
 
 /** A present column, quoted as the data spells it, or a typed null: FOCUS 1.0 lacks 1.1's columns, and so on. */
@@ -60,6 +71,13 @@ function column(d: Detected, name: string): string {
 const text = (d: Detected, name: string): string => `NULLIF(CAST(${column(d, name)} AS VARCHAR), '')`;
 const number = (d: Detected, name: string): string => `TRY_CAST(${column(d, name)} AS DOUBLE)`;
 const instant = (q: ExportQuery, name: string): string => `TRY_CAST(${column(q.detected, name)} AS ${q.dialect.instantType})`;
+
+/** The --group-by keys' columns of a usage layer (tags.ts): each a JSON member of the format's tag column. */
+const tagColumns = (q: ExportQuery): string =>
+  tagSql(q.detected.format, q.groupKeys ?? []).select(
+    (name, member) => `NULLIF(${q.dialect.jsonTag(column(q.detected, name), member)}, '')`,
+    (column) => q.detected.columns.has(column.toLowerCase()),
+  );
 
 /** A JSON member, or null when the cell is absent or not JSON (sample files hold odd text). */
 const jsonMember = (q: ExportQuery, name: string, key: string): string => `NULLIF(${q.dialect.jsonText(text(q.detected, name), key)}, '')`;
@@ -104,7 +122,7 @@ function focusUsage(q: ExportQuery): string {
     ${text(d, "ResourceId")} AS resource,
     CASE ${text(d, "PricingCategory")} WHEN 'Dynamic' THEN 'spot' WHEN 'Committed' THEN 'committed' WHEN 'Standard' THEN 'on-demand'
          ELSE 'other' END AS purchase,
-    COALESCE(${text(d, "ChargeClass")} = 'Correction', false) AS correction
+    COALESCE(${text(d, "ChargeClass")} = 'Correction', false) AS correction${tagColumns(q)}
   FROM (SELECT *, ${type} AS ct_type FROM source
     WHERE ${text(d, "ChargeCategory")} = 'Usage'
       AND COALESCE(${text(d, "CommitmentDiscountStatus")}, '') <> 'Unused'
@@ -133,7 +151,7 @@ function curUsage(q: ExportQuery): string {
          WHEN ${lineType} = 'DiscountedUsage' THEN 'reserved'
          WHEN ${lineType} = 'SavingsPlanCoveredUsage' THEN 'savings-plan'
          ELSE 'on-demand' END AS purchase,
-    false AS correction
+    false AS correction${tagColumns(q)}
   FROM (SELECT *, COALESCE(${text(d, "product_instance_type")}, ${afterColon(usageType)}) AS ct_type FROM source
     WHERE ${lineType} IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
       AND ${product} IN ('AmazonEC2', 'AmazonSageMaker')
@@ -149,6 +167,10 @@ export function gpuHoursSql(q: ExportQuery): string {
   const usage = q.detected.format === "cur2" ? curUsage(q) : focusUsage(q);
   const window = q.window ? `AND usage_start >= ${q.window.from} AND usage_start < ${q.window.to}` : "";
   const grain = q.granularity === "hourly" ? "hour" : "day";
+  // The --group-by keys' columns ride along every grouping, after its own columns.
+  const tags = tagSql(q.detected.format, q.groupKeys ?? []).names;
+  const also = tags.map((t) => `, ${t}`).join("");
+  const positions = (first: number): string => tags.map((_, i) => `, ${first + i}`).join("");
   return `
 WITH source AS (${q.source}),
 usage AS (${usage}),
@@ -157,14 +179,14 @@ gpu AS (
   WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL ${window}
 ),
 per_resource_hour AS (
-  SELECT provider, account, region, instance_type, resource, usage_start,
+  SELECT provider, account, region, instance_type, resource, usage_start${also},
     MAX(usage_end) AS usage_end, SUM(hours) AS hours,
     COUNT(*) FILTER (WHERE hours < 0) AS negative_rows,
     COUNT(*) FILTER (WHERE correction) AS corrections,
     array_agg(purchase) AS purchases,
     COUNT(*) AS line_items
   FROM gpu
-  GROUP BY 1, 2, 3, 4, 5, 6
+  GROUP BY 1, 2, 3, 4, 5, 6${positions(7)}
 ),
 capped AS (
   SELECT *,
@@ -173,7 +195,7 @@ capped AS (
   FROM per_resource_hour
 )
 SELECT provider, account, region, instance_type,
-  CAST(date_trunc('${grain}', usage_start) AS VARCHAR) AS period_start,
+  CAST(date_trunc('${grain}', usage_start) AS VARCHAR) AS period_start${also},
   SUM(kept) AS hours,
   SUM(hours - kept) AS clipped,
   SUM(negative_rows) AS negative_rows,
@@ -181,6 +203,6 @@ SELECT provider, account, region, instance_type,
   SUM(line_items) AS line_items,
   ${q.dialect.joined("array_sort(array_distinct(flatten(array_agg(purchases))))")} AS purchases
 FROM capped
-GROUP BY 1, 2, 3, 4, 5
-ORDER BY 1, 2, 3, 4, 5`;
+GROUP BY 1, 2, 3, 4, 5${positions(6)}
+ORDER BY 1, 2, 3, 4, 5${positions(6)}`;
 }

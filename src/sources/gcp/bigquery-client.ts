@@ -71,6 +71,8 @@ export interface QueryRequest {
   sql: string;
   /** Sent as DATE parameters. */
   dateParams: Record<string, string>;
+  /** Sent as STRING parameters (label names). */
+  stringParams?: Record<string, string>;
   maximumBytesBilled: number;
   location: string | undefined;
 }
@@ -172,7 +174,10 @@ function queryBody(request: QueryRequest) {
     query: request.sql,
     useLegacySql: false,
     parameterMode: "NAMED",
-    queryParameters: Object.entries(request.dateParams).map(([name, day]) => ({ name, parameterType: { type: "DATE" }, parameterValue: { value: day } })),
+    queryParameters: [
+      ...Object.entries(request.dateParams).map(([name, day]) => ({ name, parameterType: { type: "DATE" }, parameterValue: { value: day } })),
+      ...Object.entries(request.stringParams ?? {}).map(([name, text]) => ({ name, parameterType: { type: "STRING" }, parameterValue: { value: text } })),
+    ],
     maximumBytesBilled: String(request.maximumBytesBilled),
     location: request.location,
     formatOptions: { useInt64Timestamp: true },

@@ -12,7 +12,7 @@ export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
   ctx.log.progress(`gcp: querying ${tableName}`);
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });
   const run = await registerTokens(client, ctx.redactor)
-    .then(() => runQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
+    .then(() => runQuery(client, { sql: query.sql, dateParams: query.dateParams, stringParams: query.stringParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
     .catch((error: unknown) => {
       throw explainBigQueryError(error, { table: tableName, jobProject, maximumBytesBilled, redactor: ctx.redactor });
     });
@@ -22,7 +22,7 @@ export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
       ` (limit ${gigabytes(maximumBytesBilled)}); ${run.rows.length} rows`,
   );
 
-  const mapped = mapGpuUsageRows(run.rows, ctx.catalog, ctx.window.granularity);
+  const mapped = mapGpuUsageRows(run.rows, ctx.catalog, ctx.window.granularity, ctx.groupKeys);
   const warnings = [...mapped.warnings];
   if (mapped.records.length === 0 && mapped.otherLines > 0) {
     warnings.push(

@@ -15,7 +15,7 @@ export interface GcpJob {
   query: GpuUsageQuery;
 }
 
-export function gcpJob(ctx: Pick<SourceContext, "config" | "env" | "window">): GcpJob {
+export function gcpJob(ctx: Pick<SourceContext, "config" | "env" | "window" | "groupKeys">): GcpJob {
   const tableName = ctx.config.gcp?.table;
   if (!tableName) throw new ProviderError("gcp", "no billing export table: set --gcp-table or gcp.table in the config");
   return {
@@ -23,7 +23,7 @@ export function gcpJob(ctx: Pick<SourceContext, "config" | "env" | "window">): G
     jobProject: ctx.env.GOOGLE_CLOUD_PROJECT || parseGcpTable(tableName).project,
     maximumBytesBilled: ctx.config.gcp?.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED,
     location: ctx.config.gcp?.location,
-    query: buildGpuUsageQuery(tableName, ctx.window),
+    query: buildGpuUsageQuery(tableName, ctx.window, ctx.groupKeys),
   };
 }
 

@@ -13,7 +13,7 @@ export async function planGcp(ctx: SourceContext): Promise<SourcePlan> {
   const { tableName, jobProject, maximumBytesBilled, location, query } = gcpJob(ctx);
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });
   const estimate = await registerTokens(client, ctx.redactor)
-    .then(() => dryRunQuery(client, { sql: query.sql, dateParams: query.dateParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
+    .then(() => dryRunQuery(client, { sql: query.sql, dateParams: query.dateParams, stringParams: query.stringParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
     .catch((error: unknown) => {
       throw explainBigQueryError(error, { table: tableName, jobProject, maximumBytesBilled, redactor: ctx.redactor });
     });

@@ -4,6 +4,8 @@ import { ProviderError } from "../../errors.js";
 import { UsageRecord } from "../../schema.js";
 import type { UsageWindow } from "../types.js";
 import { attachedGpuType, N1_MAX_VCPUS_PER_GPU } from "./skus.js";
+import { tagKeys, untagged, type GroupKey } from "../../attribution/keys.js";
+import { labelColumns } from "./labels.js";
 
 const SECONDS_PER_HOUR = 3600;
 const MS_PER_PERIOD: Record<UsageWindow["granularity"], number> = { daily: 86_400_000, hourly: 3_600_000 };
@@ -44,14 +46,32 @@ interface Key {
   account: string;
   region: string;
   type: string;
+  /** The --group-by keys' values (labels.ts); undefined without them. */
+  tags?: Record<string, string>;
 }
 
-function keyOf(row: GpuUsageRow): Key {
+function keyOf(row: GpuUsageRow, tags: Record<string, string> | undefined): Key {
   const { period_start: periodStart, project_id: account, region, type } = row;
   if (!periodStart || !account || !region || !type) {
     throw new ProviderError("gcp", `BigQuery returned a ${row.kind} row without period, project, region or type`);
   }
-  return { periodStart, account, region, type };
+  return { periodStart, account, region, type, ...(tags ? { tags } : {}) };
+}
+
+/** A row's values of the --group-by keys: its label columns (NULL = untagged); a cost category is AWS's alone. */
+function tagsReader(keys: readonly GroupKey[]): (raw: unknown) => Record<string, string> | undefined {
+  const wanted = tagKeys(keys);
+  if (wanted.length === 0) return () => undefined;
+  const column = new Map(Object.entries(labelColumns(keys).columns).map(([name, k]) => [k.id, name]));
+  return (raw) => {
+    const cells = raw as Record<string, unknown>;
+    return Object.fromEntries(
+      wanted.map((k) => {
+        const v = column.has(k.id) ? cells[column.get(k.id)!] : null;
+        return [k.id, typeof v === "string" && v !== "" ? v : untagged];
+      }),
+    );
+  };
 }
 
 /**
@@ -61,7 +81,8 @@ function keyOf(row: GpuUsageRow): Key {
  * GPU-seconds of one attached model: gpu-hours = GPU-seconds ÷ 3600. N1 rows (core vCPU-seconds of one N1
  * machine type) become the hosts of the attached GPUs of their project, region and period: see n1Hosts.
  */
-export function mapGpuUsageRows(rows: readonly unknown[], catalog: Catalog, granularity: UsageWindow["granularity"]): MappedUsage {
+export function mapGpuUsageRows(rows: readonly unknown[], catalog: Catalog, granularity: UsageWindow["granularity"], groupKeys: readonly GroupKey[] = []): MappedUsage {
+  const tagsOf = tagsReader(groupKeys);
   const records: UsageRecord[] = [];
   const warnings = new Set<string>();
   const n1: { row: GpuUsageRow; key: Key }[] = [];
@@ -77,6 +98,7 @@ export function mapGpuUsageRows(rows: readonly unknown[], catalog: Catalog, gran
       periodStart: key.periodStart,
       periodEnd: isoSeconds(Date.parse(key.periodStart) + MS_PER_PERIOD[granularity]),
       estimated: recent === true,
+      ...(key.tags ? { tags: key.tags } : {}),
     });
   for (const raw of rows) {
     const parsed = GpuUsageRow.safeParse(raw);
@@ -86,7 +108,7 @@ export function mapGpuUsageRows(rows: readonly unknown[], catalog: Catalog, gran
       otherLines += row.line_count;
       continue;
     }
-    const key = keyOf(row);
+    const key = keyOf(row, tagsOf(raw));
     if (row.kind === "n1") {
       n1.push({ row, key });
       continue;

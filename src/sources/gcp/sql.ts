@@ -1,5 +1,7 @@
 import type { UsageWindow } from "../types.js";
 import { ACCELERATOR_MACHINE_FAMILIES, ATTACHED_GPU_TYPES, N1_MACHINE } from "./skus.js";
+import { labelColumns } from "./labels.js";
+import type { GroupKey } from "../../attribution/keys.js";
 
 /**
  * The export is partitioned by day on `_PARTITIONTIME`, which follows the export, not the usage: a line for
@@ -15,6 +17,8 @@ export interface GpuUsageQuery {
   sql: string;
   /** Named DATE parameters: the window's first and last UTC day, both inclusive. */
   dateParams: { since: string; until: string };
+  /** Named STRING parameters: the --group-by labels' names (labels.ts); empty without them. */
+  stringParams: Record<string, string>;
 }
 
 /**
@@ -43,8 +47,9 @@ const BUCKET: Record<UsageWindow["granularity"], "DAY" | "HOUR"> = { daily: "DAY
  * which validateGcpTable has reduced to letters, digits, hyphens, underscores and two dots, and constants
  * of this module. Dates travel as the named parameters @since and @until.
  */
-export function buildGpuUsageQuery(table: string, window: UsageWindow): GpuUsageQuery {
+export function buildGpuUsageQuery(table: string, window: UsageWindow, groupKeys: readonly GroupKey[] = []): GpuUsageQuery {
   const p = SKU_PATTERNS;
+  const labels = labelColumns(groupKeys);
   const sql = String.raw`-- carbon-track: GPU usage from the Cloud Billing export (docs/gcp.md)
 WITH lines AS (
   SELECT
@@ -55,7 +60,7 @@ WITH lines AS (
     usage.unit AS usage_unit,
     usage.amount AS usage_amount,
     (SELECT l.value FROM UNNEST(system_labels) AS l WHERE l.key = 'compute.googleapis.com/machine_spec' LIMIT 1) AS machine_spec,
-    (SELECT SAFE_CAST(l.value AS INT64) FROM UNNEST(system_labels) AS l WHERE l.key = 'compute.googleapis.com/cores' LIMIT 1) AS cores
+    (SELECT SAFE_CAST(l.value AS INT64) FROM UNNEST(system_labels) AS l WHERE l.key = 'compute.googleapis.com/cores' LIMIT 1) AS cores${labels.select}
   FROM ${"`"}${table}${"`"}
   WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@since, INTERVAL ${PARTITION_DAYS_BEFORE} DAY))
     AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@until, INTERVAL ${PARTITION_DAYS_AFTER + 1} DAY))
@@ -99,7 +104,7 @@ keyed AS (
     -- Other lines are only counted; their amounts are in mixed units.
     IF(kind = 'other', 0, usage_amount) AS usage_amount,
     cores,
-    usage_start_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${ESTIMATED_WITHIN_HOURS} HOUR) AS is_recent
+    usage_start_time >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${ESTIMATED_WITHIN_HOURS} HOUR) AS is_recent${labels.keyed}
   FROM classified
 )
 SELECT
@@ -111,9 +116,9 @@ SELECT
   CAST(SUM(usage_amount) AS FLOAT64) AS usage_seconds,
   MAX(cores) AS cores,
   LOGICAL_OR(is_recent) AS recent,
-  COUNT(*) AS line_count
+  COUNT(*) AS line_count${labels.output}
 FROM keyed
-GROUP BY kind, bucket, account, location_region, usage_type
+GROUP BY kind, bucket, account, location_region, usage_type${labels.groupBy}
 `;
-  return { sql, dateParams: { since: window.since, until: window.until } };
+  return { sql, dateParams: { since: window.since, until: window.until }, stringParams: labels.params };
 }
