@@ -1,6 +1,4 @@
 import { resolve } from "node:path";
-import { evaluateBudget } from "../calc/budget.js";
-import { suggestionGaps } from "../calc/suggestion-gaps.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
@@ -26,7 +24,8 @@ import { parseCli, type CliOptions } from "../cli/options.js";
 import type { ReportData } from "../report/model.js";
 import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
-import { describeEstimateWarning } from "./warnings.js";
+import { reportData } from "./report-data.js";
+import { auditFor, type AuditPlan } from "../audit/run-hook.js";
 import { commitLedger, openStores, type Stores } from "./stores.js";
 
 export interface RunDeps {
@@ -145,9 +144,10 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   if (opts.dryRun) return dryRunOf(deps, redactor, opts, setup);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
+  const audit = auditFor(opts, deps);
   const opened: { stores: Stores | null } = { stores: null };
   try {
-    return await runStages(deps, redactor, opts, setup, outDir, opened);
+    return await runStages(deps, redactor, opts, setup, outDir, opened, audit);
   } finally {
     opened.stores?.close();
   }
@@ -169,6 +169,7 @@ async function runStages(
   setup: Setup,
   outDir: string | null,
   opened: { stores: Stores | null },
+  audit: AuditPlan | null,
 ): Promise<number> {
   const signalChoices = chooseIntensity(opts, deps.env);
   const intensityChoice = signalChoices.marginal;
@@ -223,7 +224,7 @@ async function runStages(
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, recordQuery: audit?.record };
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));
@@ -293,16 +294,20 @@ async function runStages(
   let output: OutputWriter | null = null;
   let report: ReportData;
   try {
+    const color = useColour(deps.stdout, deps.env);
+    const width = terminalWidth(deps.stdout, deps.env);
+    const pack = audit?.open({ rows: gathered.rows, batching: local ? "single" : "per-provider", tables, sourceWarnings: gathered.warnings, sourceFailures: gathered.failures, head, color, width }, setup, leftovers, redactor);
     const out = (output = openOutputs(head, {
+      seal: pack?.seal,
       format: opts.format,
       stamp: opts.stamp,
       outDir,
       now: deps.now,
       env: deps.env,
-      stdout,
+      stdout: pack ? pack.tee(stdout) : stdout,
       leftovers,
-      color: useColour(deps.stdout, deps.env),
-      width: terminalWidth(deps.stdout, deps.env),
+      color,
+      width,
       log,
       redactor,
       latestOnPartial: opts.latestOnPartial,
@@ -322,22 +327,20 @@ async function runStages(
       for (const f of gathered.failures) log.error(redactor.redact(f));
       throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
     }
-    const budget = opts.budget
-      ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
-      : null;
-    // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
-    const warnings = [...gathered.warnings, ...intensity.warnings, ...companion.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
-    report = {
-      ...head,
-      summary,
-      // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
-      provenance: [...intensity.provenance, ...companion.provenance].filter((p) => usedKeys.has(p.key)),
-      warnings,
-      failures: [...gathered.failures, ...intensity.failures, ...companion.failures].map((f) => redactor.redact(f)),
-      suggestions: estimated.suggestions,
-      suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
-      budget,
-    };
+    report = reportData(
+      {
+        head,
+        estimated,
+        budget: opts.budget,
+        sourceWarnings: gathered.warnings,
+        sourceFailures: gathered.failures,
+        intensity,
+        companion,
+        usedKeys,
+        availability: setup.availability,
+      },
+      redactor,
+    );
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
     if (ledger) {

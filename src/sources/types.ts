@@ -24,6 +24,8 @@ export interface SourceContext {
   http: HttpPolicy;
   /** Where a token obtained from the provider is registered, and what a message that may quote an answer goes through. */
   redactor: Redactor;
+  /** --audit: each query as sent (its parameters, never a credential), for the pack's manifest. */
+  recordQuery?(provider: ProviderId, name: string, params: unknown): void;
 }
 
 export interface SourceResult {

@@ -18,13 +18,17 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
   const calls = new CostExplorerCalls(client, ctx.signal);
   try {
     ctx.log.progress("AWS: listing the instance types that ran");
-    const gpuTypes = gpuTypesOf(await calls.dimensionValues(instanceTypesQuery(ctx.window)), ctx.catalog);
+    const typesQuery = instanceTypesQuery(ctx.window);
+    ctx.recordQuery?.("aws", "GetDimensionValues", typesQuery);
+    const gpuTypes = gpuTypesOf(await calls.dimensionValues(typesQuery), ctx.catalog);
     ctx.log.verbose(`AWS: GPU instance types in the window: ${gpuTypes.join(", ") || "none"}`);
 
     const mapped = emptyMapped();
     const wanted = new Set(gpuTypes);
     ctx.log.progress("AWS: reading GPU instance-hours");
-    for await (const page of calls.costAndUsagePages(usageQuery(ctx.window, gpuTypes))) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
+    const query = usageQuery(ctx.window, gpuTypes);
+    ctx.recordQuery?.("aws", "GetCostAndUsage", query);
+    for await (const page of calls.costAndUsagePages(query)) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
 
     const failures = [...mapped.failures];
     const records: UsageRecord[] = [];

@@ -9,6 +9,8 @@ export interface SubscriptionDeps {
   env: NodeJS.ProcessEnv;
   opts: CallOptions;
   retry: <T>(call: () => Promise<T>) => Promise<T>;
+  /** --audit: each query body as sent, with the subscription it was sent for. */
+  record?(params: { subscription: string; body: unknown }): void;
 }
 
 const rowsOf = (page: QueryPage): UsageRow[] => {
@@ -22,6 +24,7 @@ export async function subscriptionRows(subscriptionId: string, window: DayRange,
   const rows: UsageRow[] = [];
   for (const range of splitDays(window)) {
     const body = usageQuery(range);
+    deps.record?.({ subscription: subscriptionId, body });
     let page = await deps.retry(() => queryFirstPage(deps.cost, subscriptionId, body, deps.opts));
     rows.push(...rowsOf(page));
     while (page.nextLink) {

@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { CliOptions } from "../cli/options.js";
+import type { Catalog } from "../config/catalog.js";
+import type { UserConfig } from "../config/user-config.js";
+import { packageDataFile } from "../config/paths.js";
+import type { IntensityTable } from "../intensity/types.js";
+import type { Staging } from "../io/atomic.js";
+import type { Leftovers } from "../io/leftovers.js";
+import { createOutDir } from "../io/out-dir.js";
+import type { WatchedStdout } from "../io/stdout.js";
+import { tempName } from "../io/temp-names.js";
+import type { UsageRows } from "../pipeline/estimate-pass.js";
+import type { ReportData } from "../report/model.js";
+import type { IntensitySignal, ProviderId } from "../schema.js";
+import type { Redactor } from "../text/redact.js";
+import { buildCommit, toolVersion } from "../version.js";
+import { byteOrder, canonicalJson, sha256 } from "./canonical.js";
+import { intensityCsv } from "./intensity-csv.js";
+import { packPaths, shippedFactors, stdoutName, storeTable, unsummed, type Manifest, type PackRun, type SourceNotes, type StoredTables } from "./material.js";
+import { methodology } from "./methodology.js";
+import type { SigningKey } from "./signing-key.js";
+
+/** --audit as checked before anything is created: the directory, the key, and the queries as the sources send them. */
+export interface PackPlan {
+  dir: string;
+  key: SigningKey | null;
+  queries: Record<string, { name: string; params: unknown }[]>;
+  record(provider: ProviderId, name: string, params: unknown): void;
+}
+
+export function auditPlan(dir: string, key: SigningKey | null): PackPlan {
+  const queries: PackPlan["queries"] = {};
+  return { dir, key, queries, record: (provider, name, params) => void (queries[provider] ??= []).push({ name, params }) };
+}
+
+/** What the run hands the pack once the usage is read and the intensity resolved. */
+export interface PackMaterial {
+  rows: UsageRows;
+  batching: PackRun["batching"];
+  tables: Record<IntensitySignal, IntensityTable>;
+  sourceWarnings: string[];
+  sourceFailures: string[];
+  opts: CliOptions;
+  config: UserConfig;
+  /** The --utilization file's absolute path, or null. */
+  utilizationPath: string | null;
+  catalog: Catalog;
+  head: PackRun["head"];
+  output: PackRun["output"];
+  now: Date;
+}
+
+export interface OpenPack {
+  /** stdout as the run writes it, also captured into outputs/ (the document of csv and json runs, the report otherwise). */
+  tee(stdout: WatchedStdout): WatchedStdout;
+  /** Writes the rest of the pack once every output is staged, and adds it to the same set: all appear together. */
+  seal(files: Staging, report: ReportData): Promise<void>;
+}
+
+/** Every file under `dir`, as relative paths with `/`, in byte order. */
+export function filesUnder(dir: string, prefix = ""): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(join(dir, name)).isDirectory()) found.push(...filesUnder(join(dir, name), rel));
+    else found.push(rel);
+  }
+  return found.sort(byteOrder);
+}
+
+/**
+ * Opens the pack beside its final place: a temporary directory (swept with the run's other temporaries if the run
+ * fails) that becomes DIR by one rename, after the outputs it describes are staged.
+ */
+export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Leftovers; redactor: Redactor }): OpenPack {
+  createOutDir(dirname(plan.dir), deps.leftovers);
+  const tmp = tempName(plan.dir);
+  deps.leftovers.file(tmp);
+  mkdirSync(join(tmp, packPaths.outputs), { recursive: true });
+  mkdirSync(join(tmp, "inputs"));
+  mkdirSync(join(tmp, "factors"));
+  const clean = (text: string): string => deps.redactor.redact(text);
+  const write = (rel: string, text: string | Uint8Array): void => writeFileSync(join(tmp, rel), text);
+  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  const captured = openSync(join(tmp, packPaths.outputs, stdoutName(m.output.format)), "wx");
+
+  return {
+    tee(stdout) {
+      const keep = (text: string): void => void writeSync(captured, text);
+      return {
+        get error() {
+          return stdout.error;
+        },
+        get readerLeft() {
+          return stdout.readerLeft;
+        },
+        write(text) {
+          keep(text);
+          return stdout.write(text);
+        },
+        writeAll(text) {
+          keep(text);
+          return stdout.writeAll(text);
+        },
+      };
+    },
+    async seal(files, report) {
+      closeSync(captured);
+      const runId = randomUUID();
+      for (const path of files.paths()) copyFileSync(files.staged(path), join(tmp, packPaths.outputs, basename(path)));
+      await writeUsage(join(tmp, packPaths.usage), m.rows);
+      const tables: StoredTables = { marginal: storeTable(m.tables.marginal, clean), average: storeTable(m.tables.average, clean) };
+      write(packPaths.intensity, json(tables));
+      write(packPaths.intensityCsv, intensityCsv(tables));
+      const run: PackRun = {
+        runId,
+        generatedAt: m.now.toISOString(),
+        head: m.head,
+        output: m.output,
+        batching: m.batching,
+        configFile: m.opts.configFile,
+        utilizationFile: m.opts.utilizationFile,
+        budget: m.opts.budget,
+      };
+      write(packPaths.run, json(run));
+      const { userConfig: _config, ...options } = m.opts;
+      write(packPaths.configuration, clean(json({ options, config: m.config })));
+      const notes: SourceNotes = { warnings: m.sourceWarnings.map(clean), failures: m.sourceFailures.map(clean), comparison: report.comparison ?? null };
+      write(packPaths.notes, json(notes));
+      if (m.utilizationPath) copyFileSync(m.utilizationPath, join(tmp, packPaths.utilization));
+      const build = { toolVersion: toolVersion(), ...buildCommit(), node: process.version };
+      const sources = shippedFactors.map((name) => {
+        const bytes = readFileSync(packageDataFile(name));
+        write(`factors/${name}`, bytes);
+        return { file: `factors/${name}`, source: `config/${name} shipped with carbon-track ${build.toolVersion}`, sha256: sha256(bytes) };
+      });
+      const overrides = m.opts.configFile ? [{ file: packPaths.configuration, source: `the config file ${m.opts.configFile} (its catalog, regions and availability overrides)`, sha256: null }] : [];
+      write(packPaths.factorSources, json([...sources, ...overrides]));
+      write(packPaths.build, json(build));
+      write(packPaths.methodology, clean(methodology({ report, run, build, tables: m.tables, opts: m.opts, catalog: m.catalog })));
+
+      const listed = filesUnder(tmp).filter((p) => !unsummed.includes(p));
+      const manifest: Manifest = {
+        packFormat: "carbon-track-audit/1",
+        runId,
+        generatedAt: run.generatedAt,
+        window: m.head.period,
+        options: JSON.parse(clean(JSON.stringify(options))) as Record<string, unknown>,
+        toolVersion: build.toolVersion,
+        commit: build.commit,
+        commitDirty: build.dirty,
+        queries: JSON.parse(clean(JSON.stringify(plan.queries))) as Manifest["queries"],
+        signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256 } : null,
+        files: listed.map((path) => {
+          const bytes = readFileSync(join(tmp, path));
+          return { path, sha256: sha256(bytes), bytes: bytes.length };
+        }),
+      };
+      const manifestText = canonicalJson(manifest);
+      write(packPaths.manifest, manifestText);
+      write(packPaths.sums, sumsText([...manifest.files, { path: packPaths.manifest, sha256: sha256(manifestText) }]));
+      if (plan.key) write(packPaths.signature, plan.key.sign(Buffer.from(manifestText)));
+      // The pack becomes a member of the run's set, renamed into place after the outputs it describes.
+      renameSync(tmp, files.external(plan.dir));
+      deps.leftovers.settled(tmp);
+    },
+  };
+}
+
+/** SHA256SUMS as `sha256sum -c` reads it: the hash, two spaces (text mode), the path; sorted by path. */
+export const sumsText = (entries: readonly { path: string; sha256: string }[]): string =>
+  [...entries]
+    .sort((a, b) => byteOrder(a.path, b.path))
+    .map((e) => `${e.sha256}  ${e.path}\n`)
+    .join("");
+
+/** The usage rows as read, one JSON object a line, in the order the estimate took them. */
+async function writeUsage(path: string, rows: UsageRows): Promise<void> {
+  const fd = openSync(path, "wx");
+  try {
+    let pending = "";
+    for await (const r of rows()) {
+      pending += `${JSON.stringify(r)}\n`;
+      if (pending.length >= 65_536) {
+        writeSync(fd, pending);
+        pending = "";
+      }
+    }
+    writeSync(fd, pending);
+  } finally {
+    closeSync(fd);
+  }
+}
