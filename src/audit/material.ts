@@ -107,6 +107,6 @@ export interface Manifest {
   commit: string | null;
   commitDirty: boolean | null;
   queries: Record<string, { name: string; params: unknown }[]>;
-  signature: { algorithm: "ed25519"; publicKeySha256: string } | null;
+  signature: { algorithm: "ed25519"; publicKeySha256: string; publicKeyPem: string } | null;
   files: { path: string; sha256: string; bytes: number }[];
 }

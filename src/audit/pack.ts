@@ -152,7 +152,7 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
         commit: build.commit,
         commitDirty: build.dirty,
         queries: JSON.parse(clean(JSON.stringify(plan.queries))) as Manifest["queries"],
-        signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256 } : null,
+        signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
         files: listed.map((path) => {
           const bytes = readFileSync(join(tmp, path));
           return { path, sha256: sha256(bytes), bytes: bytes.length };

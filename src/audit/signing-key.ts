@@ -10,6 +10,8 @@ export interface SigningKey {
   sign(bytes: Uint8Array): Buffer;
   /** SHA-256 of the public key's SPKI DER: named in the manifest, so a verifier can tell which key is expected. */
   publicKeySha256: string;
+  /** The public half (SPKI PEM), written in the signed manifest: `verify` checks the signature even without --public-key. */
+  publicKeyPem: string;
 }
 
 /** The fingerprint the manifest names: SHA-256 of the SPKI DER of the public key. */
@@ -43,6 +45,7 @@ export function signingKeyFrom(env: NodeJS.ProcessEnv, cwd: string): SigningKey 
     // Ed25519 hashes the message itself: no digest is named.
     sign: (bytes) => sign(null, bytes, key),
     publicKeySha256: publicKeyFingerprint(createPublicKey(key)),
+    publicKeyPem: createPublicKey(key).export({ type: "spki", format: "pem" }).toString(),
   };
 }
 
