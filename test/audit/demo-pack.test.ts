@@ -61,7 +61,8 @@ describe("an --audit pack from the demo", () => {
     for (const file of files) {
       const copy = copyPack(pack, "flip");
       const bytes = readFileSync(join(copy, file));
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       writeFileSync(join(copy, file), bytes);
       const res = await verify(copy, "--public-key", keys.publicPath);
       expect(res.code, `${file}: ${res.stdout}`).toBe(1);
