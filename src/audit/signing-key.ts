@@ -39,7 +39,7 @@ export function signingKeyFrom(env: NodeJS.ProcessEnv, cwd: string): SigningKey 
     throw new UsageError("CARBON_TRACK_SIGNING_KEY is not a PEM private key (expected Ed25519: openssl genpkey -algorithm ed25519)");
   }
   if (key.asymmetricKeyType !== "ed25519") {
-    throw new UsageError(`CARBON_TRACK_SIGNING_KEY is a ${key.asymmetricKeyType ?? "unknown"} key: an Ed25519 key is expected (openssl genpkey -algorithm ed25519)`);
+    throw new UsageError(`CARBON_TRACK_SIGNING_KEY holds an ${(key.asymmetricKeyType ?? "unknown").toUpperCase()} key, not Ed25519 (make one with openssl genpkey -algorithm ed25519)`);
   }
   return {
     // Ed25519 hashes the message itself: no digest is named.
@@ -63,7 +63,7 @@ export function publicKeyFrom(path: string, cwd: string): KeyObject {
   } catch {
     throw new UsageError(`--public-key ${path} is not a PEM public key (openssl pkey -in private.pem -pubout)`);
   }
-  if (key.asymmetricKeyType !== "ed25519") throw new UsageError(`--public-key ${path} is a ${key.asymmetricKeyType ?? "unknown"} key: an Ed25519 key is expected`);
+  if (key.asymmetricKeyType !== "ed25519") throw new UsageError(`--public-key ${path} holds an ${(key.asymmetricKeyType ?? "unknown").toUpperCase()} key, not Ed25519`);
   return key;
 }
 
