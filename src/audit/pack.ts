@@ -126,7 +126,7 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       };
       write(packPaths.run, json(run));
       const { userConfig: _config, ...options } = m.opts;
-      write(packPaths.configuration, clean(json({ options, config: m.config })));
+      write(packPaths.configuration, json(redactStrings({ options, config: m.config }, clean)));
       const notes: SourceNotes = { warnings: m.sourceWarnings.map(clean), failures: m.sourceFailures.map(clean), comparison: report.comparison ?? null };
       write(packPaths.notes, json(notes));
       if (m.utilizationPath) copyFileSync(m.utilizationPath, join(tmp, packPaths.utilization));
@@ -147,11 +147,11 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
         runId,
         generatedAt: run.generatedAt,
         window: m.head.period,
-        options: JSON.parse(clean(JSON.stringify(options))) as Record<string, unknown>,
+        options: redactStrings(options, clean) as Record<string, unknown>,
         toolVersion: build.toolVersion,
         commit: build.commit,
         commitDirty: build.dirty,
-        queries: JSON.parse(clean(JSON.stringify(plan.queries))) as Manifest["queries"],
+        queries: redactStrings(plan.queries, clean) as Manifest["queries"],
         signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
         files: listed.map((path) => {
           const bytes = readFileSync(join(tmp, path));
@@ -167,6 +167,17 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       deps.leftovers.settled(tmp);
     },
   };
+}
+
+/**
+ * Every string of a JSON value through the redactor, one at a time: a structure's own names ("Key" in a Cost
+ * Explorer grouping) are not `name: value` text, so the patterns must not see the serialised whole.
+ */
+function redactStrings(value: unknown, clean: (text: string) => string): unknown {
+  const plain: unknown = JSON.parse(JSON.stringify(value ?? null));
+  const walk = (v: unknown): unknown =>
+    typeof v === "string" ? clean(v) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
+  return walk(plain);
 }
 
 /** SHA256SUMS as `sha256sum -c` reads it: the hash, two spaces (text mode), the path; sorted by path. */
