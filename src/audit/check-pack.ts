@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { sha256 } from "./canonical.js";
 import { packPaths, unlisted, type Manifest } from "./material.js";
-import { filesUnder, sumsText } from "./pack.js";
+import { filesUnder, sumsText } from "./pack-files.js";
 import { publicKeyFingerprint, signatureHolds } from "./signing-key.js";
 
 /** One thing wrong with a pack, naming the file. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { CliOptions } from "../cli/options.js";
 import type { Catalog } from "../config/catalog.js";
@@ -16,7 +16,8 @@ import type { ReportData } from "../report/model.js";
 import type { IntensitySignal, ProviderId } from "../schema.js";
 import type { Redactor } from "../text/redact.js";
 import { buildCommit, toolVersion } from "../version.js";
-import { byteOrder, canonicalJson, sha256 } from "./canonical.js";
+import { canonicalJson, sha256 } from "./canonical.js";
+import { filesUnder, sumsText } from "./pack-files.js";
 import { intensityCsv } from "./intensity-csv.js";
 import { packPaths, shippedFactors, stdoutName, storeTable, unsummed, type Manifest, type PackRun, type SourceNotes, type StoredTables } from "./material.js";
 import { methodology } from "./methodology.js";
@@ -57,17 +58,6 @@ export interface OpenPack {
   tee(stdout: WatchedStdout): WatchedStdout;
   /** Writes the rest of the pack once every output is staged, and adds it to the same set: all appear together. */
   seal(files: Staging, report: ReportData): Promise<void>;
-}
-
-/** Every file under `dir`, as relative paths with `/`, in byte order. */
-export function filesUnder(dir: string, prefix = ""): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (statSync(join(dir, name)).isDirectory()) found.push(...filesUnder(join(dir, name), rel));
-    else found.push(rel);
-  }
-  return found.sort(byteOrder);
 }
 
 /**
@@ -162,6 +152,15 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       write(packPaths.manifest, manifestText);
       write(packPaths.sums, sumsText([...manifest.files, { path: packPaths.manifest, sha256: sha256(manifestText) }]));
       if (plan.key) write(packPaths.signature, plan.key.sign(Buffer.from(manifestText)));
+      // On disk before it is put in place, as the staged outputs are (io/atomic.ts).
+      for (const path of filesUnder(tmp)) {
+        const fd = openSync(join(tmp, path), "r+");
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
       // The pack becomes a member of the run's set, renamed into place after the outputs it describes.
       renameSync(tmp, files.external(plan.dir));
       deps.leftovers.settled(tmp);
@@ -179,13 +178,6 @@ function redactStrings(value: unknown, clean: (text: string) => string): unknown
     typeof v === "string" ? clean(v) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
   return walk(plain);
 }
-
-/** SHA256SUMS as `sha256sum -c` reads it: the hash, two spaces (text mode), the path; sorted by path. */
-export const sumsText = (entries: readonly { path: string; sha256: string }[]): string =>
-  [...entries]
-    .sort((a, b) => byteOrder(a.path, b.path))
-    .map((e) => `${e.sha256}  ${e.path}\n`)
-    .join("");
 
 /** The usage rows as read, one JSON object a line, in the order the estimate took them. */
 async function writeUsage(path: string, rows: UsageRows): Promise<void> {

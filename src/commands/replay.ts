@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { filesUnder } from "../audit/pack.js";
+import { filesUnder } from "../audit/pack-files.js";
 import { packPaths } from "../audit/material.js";
 import { readPack } from "../audit/read-pack.js";
 import { recompute } from "../audit/recompute.js";
