@@ -5,6 +5,8 @@ export const usageLines = [
   "carbon-track [options] [days]",
   "carbon-track report --ledger <dir> [days | --since/--until] [--format <f>] [--out <dir>]",
   "carbon-track ledger export --ledger <dir> --format csv|parquet --out <file>",
+  "carbon-track verify <dir> [--public-key <file>]   (an --audit pack)",
+  "carbon-track replay <dir>",
   "carbon-track completion bash|zsh|fish",
 ];
 export const summary = ["How much CO2 did our cloud GPUs emit, where, on which instance types,", "and what would it have been elsewhere?"];

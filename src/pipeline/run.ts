@@ -211,7 +211,7 @@ async function runStages(
 
   let gathered: Gathered;
   if (setup.athena) {
-    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
+    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log, record: audit?.recordAthena }, usageScan(batchDeps));
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
   } else if (local) {

@@ -31,6 +31,8 @@ export interface AthenaRequest {
   http: HttpPolicy;
   signal: AbortSignal;
   log: Logger;
+  /** --audit: the query as sent (SQL and its execution parameters), for the pack's manifest. */
+  record?(name: string, params: unknown): void;
 }
 
 export interface AthenaUsage extends ExportUsage {
@@ -194,6 +196,7 @@ export async function readAthena(req: AthenaRequest): Promise<AthenaUsage> {
     window: { from: "from_iso8601_timestamp(?)", to: "from_iso8601_timestamp(?)" },
     granularity: req.granularity,
   });
+  req.record?.("StartQueryExecution", { table: req.table, workgroup: req.workgroup, output: req.output, sql, parameters });
   const result = await athena.query(sql, parameters);
   const usage = exportRows(result.rows, req.granularity, "athena");
   usage.notes.unshift(`athena: ${detected.label} table ${req.table}, ${result.bytes} bytes scanned`);
