@@ -6,7 +6,9 @@ import type { Catalog } from "../config/catalog.js";
 import type { UserConfig } from "../config/user-config.js";
 import { packageDataFile } from "../config/paths.js";
 import type { IntensityTable } from "../intensity/types.js";
+import { CarbonTrackError, ExitCode } from "../errors.js";
 import type { Staging } from "../io/atomic.js";
+import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
 import type { WatchedStdout } from "../io/stdout.js";
@@ -68,17 +70,105 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
   createOutDir(dirname(plan.dir), deps.leftovers);
   const tmp = tempName(plan.dir);
   deps.leftovers.file(tmp);
-  mkdirSync(join(tmp, packPaths.outputs), { recursive: true });
-  mkdirSync(join(tmp, "inputs"));
-  mkdirSync(join(tmp, "factors"));
+  // A disk that filled or a permission that changed since the check: one line, and the run's files stay out too.
+  const guarded = async <T>(step: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      if (err instanceof CarbonTrackError) throw err;
+      throw new CarbonTrackError(`cannot write the --audit pack ${plan.dir}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
+    }
+  };
+  let captured: number;
+  try {
+    for (const sub of [packPaths.outputs, "inputs", "factors"]) mkdirSync(join(tmp, sub), { recursive: true });
+    captured = openSync(join(tmp, packPaths.outputs, stdoutName(m.output.format)), "wx");
+  } catch (err) {
+    throw new CarbonTrackError(`cannot create the --audit pack beside ${plan.dir}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
+  }
   const clean = (text: string): string => deps.redactor.redact(text);
   const write = (rel: string, text: string | Uint8Array): void => writeFileSync(join(tmp, rel), text);
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-  const captured = openSync(join(tmp, packPaths.outputs, stdoutName(m.output.format)), "wx");
+
+  const writeRest = async (files: Staging, report: ReportData): Promise<void> => {
+    closeSync(captured);
+    const runId = randomUUID();
+    for (const path of files.paths()) copyFileSync(files.staged(path), join(tmp, packPaths.outputs, basename(path)));
+    await writeUsage(join(tmp, packPaths.usage), m.rows);
+    const tables: StoredTables = { marginal: storeTable(m.tables.marginal, clean), average: storeTable(m.tables.average, clean) };
+    write(packPaths.intensity, json(tables));
+    write(packPaths.intensityCsv, intensityCsv(tables));
+    const run: PackRun = {
+      runId,
+      generatedAt: m.now.toISOString(),
+      head: m.head,
+      output: m.output,
+      batching: m.batching,
+      configFile: m.opts.configFile,
+      utilizationFile: m.opts.utilizationFile,
+      budget: m.opts.budget,
+    };
+    write(packPaths.run, json(run));
+    const { userConfig: _config, ...options } = m.opts;
+    write(packPaths.configuration, json(redactStrings({ options, config: m.config }, clean)));
+    const notes: SourceNotes = { warnings: m.sourceWarnings.map(clean), failures: m.sourceFailures.map(clean), comparison: report.comparison ?? null };
+    write(packPaths.notes, json(notes));
+    if (m.utilizationPath) copyFileSync(m.utilizationPath, join(tmp, packPaths.utilization));
+    const build = { toolVersion: toolVersion(), ...buildCommit(), node: process.version };
+    const sources = shippedFactors.map((name) => {
+      const bytes = readFileSync(packageDataFile(name));
+      write(`factors/${name}`, bytes);
+      return { file: `factors/${name}`, source: `config/${name} shipped with carbon-track ${build.toolVersion}`, sha256: sha256(bytes) };
+    });
+    const overrides = m.opts.configFile ? [{ file: packPaths.configuration, source: `the config file ${m.opts.configFile} (its catalog, regions and availability overrides)`, sha256: null }] : [];
+    write(packPaths.factorSources, json([...sources, ...overrides]));
+    write(packPaths.build, json(build));
+    write(packPaths.methodology, clean(methodology({ report, run, build, tables: m.tables, opts: m.opts, catalog: m.catalog })));
+
+    const listed = filesUnder(tmp).filter((p) => !unsummed.includes(p));
+    const manifest: Manifest = {
+      packFormat: "carbon-track-audit/1",
+      runId,
+      generatedAt: run.generatedAt,
+      window: m.head.period,
+      options: redactStrings(options, clean) as Record<string, unknown>,
+      toolVersion: build.toolVersion,
+      commit: build.commit,
+      commitDirty: build.dirty,
+      queries: redactStrings(plan.queries, clean) as Manifest["queries"],
+      signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
+      files: listed.map((path) => {
+        const bytes = readFileSync(join(tmp, path));
+        return { path, sha256: sha256(bytes), bytes: bytes.length };
+      }),
+    };
+    const manifestText = canonicalJson(manifest);
+    write(packPaths.manifest, manifestText);
+    write(packPaths.sums, sumsText([...manifest.files, { path: packPaths.manifest, sha256: sha256(manifestText) }]));
+    if (plan.key) write(packPaths.signature, plan.key.sign(Buffer.from(manifestText)));
+    // On disk before it is put in place, as the staged outputs are (io/atomic.ts).
+    for (const path of filesUnder(tmp)) {
+      const fd = openSync(join(tmp, path), "r+");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    // The pack becomes a member of the run's set, renamed into place after the outputs it describes.
+    renameSync(tmp, files.external(plan.dir));
+    deps.leftovers.settled(tmp);
+  };
 
   return {
     tee(stdout) {
-      const keep = (text: string): void => void writeSync(captured, text);
+      const keep = (text: string): void => {
+        try {
+          writeSync(captured, text);
+        } catch (err) {
+          throw new CarbonTrackError(`cannot write the --audit pack ${plan.dir}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
+        }
+      };
       return {
         get error() {
           return stdout.error;
@@ -96,75 +186,7 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
         },
       };
     },
-    async seal(files, report) {
-      closeSync(captured);
-      const runId = randomUUID();
-      for (const path of files.paths()) copyFileSync(files.staged(path), join(tmp, packPaths.outputs, basename(path)));
-      await writeUsage(join(tmp, packPaths.usage), m.rows);
-      const tables: StoredTables = { marginal: storeTable(m.tables.marginal, clean), average: storeTable(m.tables.average, clean) };
-      write(packPaths.intensity, json(tables));
-      write(packPaths.intensityCsv, intensityCsv(tables));
-      const run: PackRun = {
-        runId,
-        generatedAt: m.now.toISOString(),
-        head: m.head,
-        output: m.output,
-        batching: m.batching,
-        configFile: m.opts.configFile,
-        utilizationFile: m.opts.utilizationFile,
-        budget: m.opts.budget,
-      };
-      write(packPaths.run, json(run));
-      const { userConfig: _config, ...options } = m.opts;
-      write(packPaths.configuration, json(redactStrings({ options, config: m.config }, clean)));
-      const notes: SourceNotes = { warnings: m.sourceWarnings.map(clean), failures: m.sourceFailures.map(clean), comparison: report.comparison ?? null };
-      write(packPaths.notes, json(notes));
-      if (m.utilizationPath) copyFileSync(m.utilizationPath, join(tmp, packPaths.utilization));
-      const build = { toolVersion: toolVersion(), ...buildCommit(), node: process.version };
-      const sources = shippedFactors.map((name) => {
-        const bytes = readFileSync(packageDataFile(name));
-        write(`factors/${name}`, bytes);
-        return { file: `factors/${name}`, source: `config/${name} shipped with carbon-track ${build.toolVersion}`, sha256: sha256(bytes) };
-      });
-      const overrides = m.opts.configFile ? [{ file: packPaths.configuration, source: `the config file ${m.opts.configFile} (its catalog, regions and availability overrides)`, sha256: null }] : [];
-      write(packPaths.factorSources, json([...sources, ...overrides]));
-      write(packPaths.build, json(build));
-      write(packPaths.methodology, clean(methodology({ report, run, build, tables: m.tables, opts: m.opts, catalog: m.catalog })));
-
-      const listed = filesUnder(tmp).filter((p) => !unsummed.includes(p));
-      const manifest: Manifest = {
-        packFormat: "carbon-track-audit/1",
-        runId,
-        generatedAt: run.generatedAt,
-        window: m.head.period,
-        options: redactStrings(options, clean) as Record<string, unknown>,
-        toolVersion: build.toolVersion,
-        commit: build.commit,
-        commitDirty: build.dirty,
-        queries: redactStrings(plan.queries, clean) as Manifest["queries"],
-        signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
-        files: listed.map((path) => {
-          const bytes = readFileSync(join(tmp, path));
-          return { path, sha256: sha256(bytes), bytes: bytes.length };
-        }),
-      };
-      const manifestText = canonicalJson(manifest);
-      write(packPaths.manifest, manifestText);
-      write(packPaths.sums, sumsText([...manifest.files, { path: packPaths.manifest, sha256: sha256(manifestText) }]));
-      if (plan.key) write(packPaths.signature, plan.key.sign(Buffer.from(manifestText)));
-      // On disk before it is put in place, as the staged outputs are (io/atomic.ts).
-      for (const path of filesUnder(tmp)) {
-        const fd = openSync(join(tmp, path), "r+");
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-      }
-      // The pack becomes a member of the run's set, renamed into place after the outputs it describes.
-      renameSync(tmp, files.external(plan.dir));
-      deps.leftovers.settled(tmp);
-    },
+    seal: (files, report) => guarded(() => writeRest(files, report)),
   };
 }
 

@@ -5,7 +5,7 @@ import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import type { CliOptions } from "../cli/options.js";
 import type { Engine } from "../engine/duckdb.js";
 import { emptyTable } from "../intensity/static.js";
-import type { IntensityContext, IntensityProvider } from "../intensity/types.js";
+import type { IntensityProvider } from "../intensity/types.js";
 import { Leftovers } from "../io/leftovers.js";
 import type { WatchedStdout } from "../io/stdout.js";
 import { createLogger } from "../log.js";
@@ -64,7 +64,8 @@ export async function recompute(pack: ReadPack, into: string, redactor: Redactor
     setup,
     gpuUtilization: opts.gpuUtilization,
     providers: { marginal: fromPack, average: fromPack },
-    ctx: { log: silent } as unknown as Omit<IntensityContext, "signal">,
+    // Handed to the pack's providers only, which ask nothing: no cache, no clock but the run's, no network.
+    ctx: { env: {}, log: silent, abort: new AbortController().signal, cacheDir: null, now: new Date(run.generatedAt), http: { timeoutMs: 1, retryBaseMs: 1, maxAttempts: 1 }, redactor },
   };
   const batches: BatchIntensity[] = [];
   for (const rows of batchesOf(pack.usage, run.batching)) {
