@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
+import { UsageError } from "../errors.js";
 import type { CliOptions } from "../cli/options.js";
 import type { Leftovers } from "../io/leftovers.js";
 import type { RunDeps } from "../pipeline/run.js";
@@ -27,9 +28,13 @@ export interface AuditPlan {
  * Null without --audit. The directory and CARBON_TRACK_SIGNING_KEY are checked here, before anything is created:
  * a directory that cannot be written or is not empty, or a key that is not Ed25519, is exit 2.
  */
-export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "now">): AuditPlan | null {
+export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "now">, outDir: string | null): AuditPlan | null {
   if (!opts.auditDir) return null;
-  const plan = auditPlan(checkAuditDir(opts.auditDir, deps.cwd), signingKeyFrom(deps.env, deps.cwd));
+  const dir = checkAuditDir(opts.auditDir, deps.cwd);
+  // The pack is put in place whole, by one rename: the run's own files cannot be inside it.
+  const rel = outDir ? relative(dir, outDir) : "..";
+  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) throw new UsageError(`--out ${opts.outDir} is inside --audit ${opts.auditDir}: give the pack a directory of its own`);
+  const plan = auditPlan(dir, signingKeyFrom(deps.env, deps.cwd));
   return {
     record: plan.record,
     recordAthena: (name, params) => plan.record("athena", name, params),

@@ -144,7 +144,7 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   if (opts.dryRun) return dryRunOf(deps, redactor, opts, setup);
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
-  const audit = auditFor(opts, deps);
+  const audit = auditFor(opts, deps, outDir);
   const opened: { stores: Stores | null } = { stores: null };
   try {
     return await runStages(deps, redactor, opts, setup, outDir, opened, audit);

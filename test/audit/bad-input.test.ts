@@ -15,6 +15,8 @@ const cases: BadInputCase[] = [
   { name: "--audit not empty", args: ["--demo", "--audit", "$DIR/old"], files: { "old/": "", "old/manifest.json": "{}" }, message: /--audit .*old is not empty: an evidence pack is never written over/ },
   // Unwritable even for root: /proc takes no new files (Linux).
   { name: "--audit where no file can be made", args: ["--demo", "--audit", "/proc/carbon-track-pack"], message: /--audit \/proc\/carbon-track-pack cannot be created in \/proc: / },
+  { name: "--out inside --audit", args: ["--demo", "--audit", "$DIR/pack", "--out", "$DIR/pack/out"], message: /--out .*pack\/out is inside --audit .*pack: give the pack a directory of its own/ },
+  { name: "--out the same as --audit", args: ["--demo", "--audit", "$DIR/pack", "--out", "$DIR/pack"], message: /--out .*pack is inside --audit/ },
   { name: "--audit empty", args: ["--demo", "--audit", ""], message: /--audit is empty: give a directory/ },
   { name: "a signing key that is no key", args: ["--demo", "--audit", "$DIR/pack"], env: { CARBON_TRACK_SIGNING_KEY: "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n" }, message: /CARBON_TRACK_SIGNING_KEY is not a PEM private key/ },
   { name: "a signing key path that is missing", args: ["--demo", "--audit", "$DIR/pack"], env: { CARBON_TRACK_SIGNING_KEY: "/nonexistent/key.pem" }, message: /CARBON_TRACK_SIGNING_KEY is neither a PEM key nor a readable file/ },
