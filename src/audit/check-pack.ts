@@ -64,30 +64,38 @@ export function checkPack(dir: string, key: KeyObject | null): PackCheck {
   }
   for (const path of onDisk) if (!listed.has(path) && !unlisted.includes(path)) problems.push({ kind: "extra", path });
 
-  // SHA256SUMS must say what the manifest says, and hold manifest.json's own hash.
-  const sums = read(join(dir, packPaths.sums));
-  const manifestHash = sha256(manifestBytes);
-  if (sums === null) problems.push({ kind: "missing", path: packPaths.sums });
-  else {
-    const expected = sumsText([...manifest.files, { path: packPaths.manifest, sha256: manifestHash }]);
-    const summedManifest = /^([0-9a-f]{64}) {2}manifest\.json$/m.exec(sums.toString("utf8"))?.[1];
-    if (summedManifest !== undefined && summedManifest !== manifestHash) problems.push({ kind: "changed", path: packPaths.manifest, detail: "its hash is not the one SHA256SUMS holds" });
-    else if (sums.toString("utf8") !== expected) problems.push({ kind: "changed", path: packPaths.sums });
-  }
-
   const named = manifest.signature?.publicKeySha256 ?? null;
   const signature = read(join(dir, packPaths.signature));
   // Without --public-key, the key the manifest names: that catches any change, but only the key's holder can say it is theirs.
   const against = key ?? embeddedKey(manifest);
   const keySha256 = against ? publicKeyFingerprint(against) : null;
-  let checked = false;
+  let verdict: "holds" | "fails" | "none" = "none";
   if (signature === null) {
     if (named !== null || key) problems.push({ kind: "missing", path: packPaths.signature });
   } else if (!against) {
     problems.push({ kind: "extra", path: packPaths.signature, detail: "the manifest names no signing key" });
-  } else {
-    checked = true;
-    if (!signatureHolds(manifestBytes, signature, against)) problems.push({ kind: "signature", path: packPaths.signature, detail: `does not match manifest.json under the ${key ? "public key given" : "key the manifest names"}` });
+  } else verdict = signatureHolds(manifestBytes, signature, against) ? "holds" : "fails";
+
+  // SHA256SUMS must say what the manifest says, and hold manifest.json's own hash. Where the two disagree on that
+  // hash, the signature tells which one changed.
+  const sums = read(join(dir, packPaths.sums));
+  const manifestHash = sha256(manifestBytes);
+  let manifestBlamed = false;
+  if (sums === null) problems.push({ kind: "missing", path: packPaths.sums });
+  else {
+    const expected = sumsText([...manifest.files, { path: packPaths.manifest, sha256: manifestHash }]);
+    const summedManifest = /^([0-9a-f]{64}) {2}manifest\.json$/m.exec(sums.toString("utf8"))?.[1];
+    if (summedManifest !== undefined && summedManifest !== manifestHash && verdict !== "holds") {
+      manifestBlamed = true;
+      problems.push(
+        verdict === "fails"
+          ? { kind: "changed", path: packPaths.manifest, detail: "neither its signature nor SHA256SUMS matches it" }
+          : { kind: "changed", path: packPaths.manifest, detail: "or SHA256SUMS: they disagree on its hash, and no signature tells which" },
+      );
+    } else if (sums.toString("utf8") !== expected) problems.push({ kind: "changed", path: packPaths.sums });
   }
-  return { problems, files: manifest.files.length, signature: { checked, keySha256, named } };
+  if (verdict === "fails" && !manifestBlamed) {
+    problems.push({ kind: "signature", path: packPaths.signature, detail: `does not match manifest.json under the ${key ? "public key given" : "key the manifest names"}` });
+  }
+  return { problems, files: manifest.files.length, signature: { checked: verdict !== "none", keySha256, named } };
 }

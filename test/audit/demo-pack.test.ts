@@ -71,6 +71,27 @@ describe("an --audit pack from the demo", () => {
     }
   }, 240_000);
 
+  it("tells a changed manifest.json from a changed SHA256SUMS where they disagree on the manifest's hash", async () => {
+    // A hex digit changed in either keeps both files well formed: only the signature tells which one was edited.
+    const digit = (c: string): string => (c === "0" ? "1" : "0");
+    const manifestCopy = copyPack(pack, "manifest-digit");
+    const m = readFileSync(join(manifestCopy, "manifest.json"), "utf8");
+    const at = m.indexOf('"sha256":"') + 10;
+    writeFileSync(join(manifestCopy, "manifest.json"), m.slice(0, at) + digit(m[at]!) + m.slice(at + 1));
+    const edited = await verify(manifestCopy, "--public-key", keys.publicPath);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/^changed: manifest\.json \(neither its signature nor SHA256SUMS matches it\)$/m);
+    expect(edited.stdout).not.toMatch(/^changed: (SHA256SUMS|manifest\.sig)/m);
+
+    const sumsCopy = copyPack(pack, "sums-digit");
+    const sums = readFileSync(join(sumsCopy, "SHA256SUMS"), "utf8");
+    const line = sums.search(/^[0-9a-f]{64} {2}manifest\.json$/m);
+    writeFileSync(join(sumsCopy, "SHA256SUMS"), sums.slice(0, line) + digit(sums[line]!) + sums.slice(line + 1));
+    const summed = await verify(sumsCopy, "--public-key", keys.publicPath);
+    expect(summed.code).toBe(1);
+    expect(summed.stdout.trimEnd().split("\n")).toEqual(["changed: SHA256SUMS"]);
+  }, 60_000);
+
   it("fails naming a deleted file and an added one", async () => {
     const deleted = copyPack(pack, "delete");
     rmSync(join(deleted, "inputs/intensity.json"));
