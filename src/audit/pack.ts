@@ -49,6 +49,8 @@ export interface PackMaterial {
   config: UserConfig;
   /** The --utilization file's absolute path, or null. */
   utilizationPath: string | null;
+  /** The config file's absolute path, or null. */
+  configPath: string | null;
   catalog: Catalog;
   head: PackRun["head"];
   output: PackRun["output"];
@@ -120,8 +122,13 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       write(`factors/${name}`, bytes);
       return { file: `factors/${name}`, source: `config/${name} shipped with carbon-track ${build.toolVersion}`, sha256: sha256(bytes) };
     });
-    const overrides = m.opts.configFile ? [{ file: packPaths.configuration, source: `the config file ${m.opts.configFile} (its catalog, regions and availability overrides)`, sha256: null }] : [];
-    write(packPaths.factorSources, json([...sources, ...overrides]));
+    // The user's own files, hashed as they were read: the pack holds their content (configuration.json, utilization.csv).
+    const given = (path: string | null, file: string, source: string) => (path ? [{ file, source, sha256: sha256(readFileSync(path)) }] : []);
+    const overrides = [
+      ...given(m.configPath, packPaths.configuration, `the config file ${m.opts.configFile} (its catalog, regions and availability overrides, as read)`),
+      ...given(m.utilizationPath, packPaths.utilization, `the --utilization file ${m.opts.utilizationFile}`),
+    ];
+    write(packPaths.factorSources, json([...sources, ...overrides].map((f) => ({ ...f, source: clean(f.source) }))));
     write(packPaths.build, json(build));
     write(packPaths.methodology, clean(methodology({ report, run, build, tables: m.tables, opts: m.opts, catalog: m.catalog })));
 

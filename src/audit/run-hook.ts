@@ -47,6 +47,7 @@ export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "
           config: setup.config,
           catalog: setup.catalog,
           utilizationPath: opts.utilizationFile ? resolve(deps.cwd, opts.utilizationFile) : null,
+          configPath: opts.configFile ? resolve(deps.cwd, opts.configFile) : null,
           output: { format: opts.format, stamp: opts.stamp, width: m.width, color: m.color, latestOnPartial: opts.latestOnPartial, html: opts.html },
           now: deps.now,
         },

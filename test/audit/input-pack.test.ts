@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +26,11 @@ describe("a pack of an --input run with a config file and measured utilisation",
     // The measurements and the overrides are in the pack: the run's detail shows both took effect.
     expect(readFileSync(join(dir, "pack/inputs/utilization.csv"))).toEqual(readFileSync(join(dir, "gpu.csv")));
     expect(readFileSync(join(dir, "pack/inputs/configuration.json"), "utf8")).toContain('"lifetimeYears": 5');
+    const sources = JSON.parse(readFileSync(join(dir, "pack/factors/sources.json"), "utf8")) as { file: string; source: string; sha256: string }[];
+    const hash = (name: string): string => createHash("sha256").update(readFileSync(join(dir, name))).digest("hex");
+    expect(sources.find((f) => f.file === "inputs/utilization.csv")).toEqual({ file: "inputs/utilization.csv", source: "the --utilization file gpu.csv", sha256: hash("gpu.csv") });
+    expect(sources.find((f) => f.file === "inputs/configuration.json")?.sha256).toBe(hash("cfg.json"));
+    expect(sources.find((f) => f.file === "factors/catalog.json")?.sha256).toBe(hash("pack/factors/catalog.json"));
     const detail = readdirSync(join(dir, "pack/outputs")).find((n) => /^carbon_detail_\d{8}\.csv$/.test(n))!;
     expect(readFileSync(join(dir, "pack/outputs", detail), "utf8")).toMatch(/measured \(gpu\.csv/);
     for (const gone of ["usage.csv", "gpu.csv", "cfg.json", "out"]) rmSync(join(dir, gone), { recursive: true });
