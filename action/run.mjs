@@ -64,6 +64,7 @@ function carbonTrackArgs() {
     ["FORMAT", "--format"],
     ["LEDGER", "--ledger"],
     ["GROUP_BY", "--group-by"],
+    ["AUDIT", "--audit"],
     ["OUT", "--out"],
   ]) {
     const v = input(name);

@@ -10,6 +10,8 @@ export async function dispatch(deps: RunDeps, redactor: Redactor): Promise<numbe
   const [first, second] = deps.argv;
   if (first === "report") return (await import("../commands/report.js")).report({ ...deps, argv: deps.argv.slice(1) }, redactor);
   if (first === "reconcile") return (await import("../commands/reconcile.js")).reconcile({ ...deps, argv: deps.argv.slice(1) }, redactor);
+  if (first === "verify") return (await import("../commands/verify.js")).verify({ ...deps, argv: deps.argv.slice(1) });
+  if (first === "replay") return (await import("../commands/replay.js")).replay({ ...deps, argv: deps.argv.slice(1) }, redactor);
   if (first === "completion") return (await import("../commands/completion.js")).completion({ ...deps, argv: deps.argv.slice(1) });
   if (first === "ledger") {
     if (second === "export") return (await import("../commands/ledger-export.js")).ledgerExport({ ...deps, argv: deps.argv.slice(2) }, redactor);

@@ -8,6 +8,8 @@ export const usageLines = [
   "carbon-track reconcile (--detail <carbon_detail_*.csv> | --ledger <dir>) [--since/--until <YYYY-MM>] [--format table|csv|json]",
   "  with --aws-carbon <path> | --aws-carbon-athena <db.table>, --gcp-carbon-table <t>, --azure-subscriptions <ids>",
   "  [--previous <carbon_reconcile*.csv>]: the clouds' own monthly carbon figures beside a run's (docs/reconciliation.md)",
+  "carbon-track verify <dir> [--public-key <file>]   (an --audit pack)",
+  "carbon-track replay <dir>",
   "carbon-track completion bash|zsh|fish",
 ];
 export const summary = ["How much CO2 did our cloud GPUs emit, where, on which instance types,", "and what would it have been elsewhere?"];

@@ -119,6 +119,13 @@ export const optionDefs: readonly OptionDef[] = [
     help: ["also upsert the rows into the ledger (Hive-partitioned Parquet);", "restated days replace what it held, nothing is counted twice"],
     complete: "dir",
   },
+  {
+    name: "audit",
+    arg: "<dir>",
+    group: "Output",
+    help: ["also write an evidence pack there: inputs, factors, outputs, methodology,", "manifest and SHA256SUMS (signed with CARBON_TRACK_SIGNING_KEY); docs/audit.md"],
+    complete: "dir",
+  },
   { name: "latest-on-partial", group: "Output", help: ["replace carbon_detail_latest.csv even when the run is partial"] },
   { name: "html", group: "Output", help: ["also write carbon_report_<stamp>.html: one self-contained page to share"] },
   { name: "stamp", arg: "<s>", group: "Output", default: "datetime", help: ["file-name stamp: datetime | date | none (default: datetime)"], complete: ["datetime", "date", "none"] },
@@ -166,5 +173,6 @@ export const otherEnv: readonly [string, string][] = [
   ["CARBON_TRACK_TIMEOUT_MS", "per-request timeout (default: 30000)"],
   ["CARBON_TRACK_RETRY_BASE_MS", "first retry delay, doubling (default: 500)"],
   ["CARBON_TRACK_DEADLINE_MS", "deadline for the billing providers (default: 900000)"],
+  ["CARBON_TRACK_SIGNING_KEY", "Ed25519 private key (PEM, or a path to one) that signs the --audit pack"],
   ["CARBON_TRACK_MAX_MOER_LBS_PER_MWH", "largest plausible WattTime rate (docs/watttime.md)"],
 ];

@@ -65,6 +65,8 @@ export interface CliOptions {
   latestOnPartial: boolean;
   /** --html: the HTML report joins the files in --out, whatever --format prints. */
   html: boolean;
+  /** --audit DIR, as given: the evidence pack's directory (docs/audit.md). */
+  auditDir: string | null;
 }
 
 function oneOf<T extends string>(values: readonly T[], flag: string) {
@@ -162,6 +164,12 @@ function commanderMessage(err: CommanderError): string {
   return err.message.replace(/^error: /, "").replace(/\.$/, "") + " (see carbon-track --help)";
 }
 
+/** A path option given as an empty string would silently mean the current directory. */
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === "") throw new UsageError(`${flag} is empty: give a directory`);
+  return value;
+}
+
 /** Days with --until is a window of that length ending there; with --since, the days would be silently ignored. */
 export function refuseDaysWithSince(daysArg: string | undefined, since: unknown): void {
   if (daysArg !== undefined && since !== undefined) {
@@ -247,5 +255,6 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
     ledgerDir: (o.ledger as string | undefined) ?? null,
     latestOnPartial: o.latestOnPartial === true,
     html: o.html === true,
+    auditDir: o.audit === undefined ? null : nonEmpty("--audit", o.audit as string),
   };
 }

@@ -3,7 +3,7 @@ import { metaDefs, optionDefs, type OptionDef } from "../cli/option-defs.js";
 import type { RunDeps } from "../pipeline/run.js";
 
 const all: readonly OptionDef[] = [...optionDefs, ...metaDefs];
-const subcommands = ["report", "ledger", "reconcile", "completion"];
+const subcommands = ["report", "ledger", "reconcile", "verify", "replay", "completion"];
 const words = (d: OptionDef): string[] => [`--${d.name}`, ...(d.short ? [`-${d.short}`] : [])];
 
 function bash(): string {

@@ -25,8 +25,10 @@ export interface Staging {
   copy(from: string, to: string): void;
   /** The temporary path of the staged file `path`, complete and flushed, for another writer to read. */
   staged(path: string): string;
-  /** A member written by another writer (an engine's COPY): the temporary path it must write and flush. */
+  /** A member written by another writer (an engine's COPY, a directory built whole): the temporary path it must write and flush. */
   external(path: string): string;
+  /** The final paths of the members so far, in the order they were added. */
+  paths(): string[];
   /** Flushes every file, then renames them all into place; returns their final paths. */
   commit(): string[];
   /** Closes and removes every temporary file. */
@@ -52,7 +54,8 @@ export function staging(leftovers: Leftovers): Staging {
         }
         e.fd = null;
       }
-      rmSync(e.tmp, { force: true });
+      // recursive: an external member may be a directory (the --audit pack).
+      rmSync(e.tmp, { force: true, recursive: true });
       leftovers.settled(e.tmp);
     }
     entries.length = 0;
@@ -123,6 +126,7 @@ export function staging(leftovers: Leftovers): Staging {
       return e.tmp;
     },
     external: (path) => begin(path).tmp,
+    paths: () => entries.map((e) => e.path),
     commit() {
       for (const e of entries) flush(e);
       const placed: string[] = [];

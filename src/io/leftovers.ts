@@ -27,7 +27,8 @@ export class Leftovers {
   sweep(): void {
     for (const path of this.#files) {
       try {
-        rmSync(path, { force: true });
+        // recursive: a staged member may be a whole directory (the --audit pack).
+        rmSync(path, { force: true, recursive: true });
         this.#files.delete(path);
       } catch {
         // Keep it for a later sweep; the next run in the directory removes a temporary of a process that is gone.

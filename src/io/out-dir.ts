@@ -13,7 +13,7 @@ const kind = (s: Stats): string =>
  * directory where a file can be created; if it does not, its nearest existing ancestor is. Nothing is left behind
  * and --out itself is not created (that waits until there is something to put in it). Returns the absolute path.
  */
-export function checkOutDir(given: string, cwd: string): string {
+export function checkOutDir(given: string, cwd: string, flag = "--out"): string {
   const dir = resolve(cwd, given);
   for (let part = dir; ; part = dirname(part)) {
     let stats: Stats;
@@ -23,16 +23,16 @@ export function checkOutDir(given: string, cwd: string): string {
       const code = (err as NodeJS.ErrnoException).code;
       // Missing, below a file, or not searchable: look further up, where the cause shows.
       if (code === "ENOENT" && lstatSync(part, { throwIfNoEntry: false })?.isSymbolicLink()) {
-        throw new UsageError(`--out ${given} cannot be created: ${part} is a symbolic link to a path that does not exist`);
+        throw new UsageError(`${flag} ${given} cannot be created: ${part} is a symbolic link to a path that does not exist`);
       }
       if ((code === "ENOENT" || code === "ENOTDIR" || code === "EACCES") && dirname(part) !== part) continue;
-      throw new UsageError(`--out ${given} cannot be used: ${part}: ${describeFsError(err)}`);
+      throw new UsageError(`${flag} ${given} cannot be used: ${part}: ${describeFsError(err)}`);
     }
     if (!stats.isDirectory()) {
-      throw new UsageError(part === dir ? `--out ${given} exists and is not a directory (${kind(stats)})` : `--out ${given} cannot be created: ${part} is ${kind(stats)}`);
+      throw new UsageError(part === dir ? `${flag} ${given} exists and is not a directory (${kind(stats)})` : `${flag} ${given} cannot be created: ${part} is ${kind(stats)}`);
     }
     const problem = probeDir(part);
-    if (problem) throw new UsageError(part === dir ? `--out ${given} is not writable: ${problem}` : `--out ${given} cannot be created in ${part}: ${problem}`);
+    if (problem) throw new UsageError(part === dir ? `${flag} ${given} is not writable: ${problem}` : `${flag} ${given} cannot be created in ${part}: ${problem}`);
     return dir;
   }
 }

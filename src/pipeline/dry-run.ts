@@ -55,7 +55,7 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
   if (intensity.marginal.label === "watttime" || intensity.average.label === "hourly") lines.push(`  cache: ${opts.cache ? defaultCacheDir(deps.env, process.platform) : "off (--no-cache)"}`);
   lines.push(`utilization: ${opts.utilizationFile ? `measured, from ${opts.utilizationFile}` : `${opts.gpuUtilization}`}${setup.utilizationRules.length ? ` (${setup.utilizationRules.length} config rules first)` : ""}`);
   lines.push(`embodied: ${opts.embodied ? "included" : "left out (--no-embodied)"}`);
-  lines.push(`output: ${opts.format}${opts.format === "csv" || opts.format === "json" ? " on stdout" : ` files in ${opts.outDir}`}${opts.ledgerDir ? `, ledger ${opts.ledgerDir}` : ""}`);
+  lines.push(`output: ${opts.format}${opts.format === "csv" || opts.format === "json" ? " on stdout" : ` files in ${opts.outDir}`}${opts.ledgerDir ? `, ledger ${opts.ledgerDir}` : ""}${opts.auditDir ? `, evidence pack ${opts.auditDir}` : ""}`);
   const sent = Object.entries(requests).flatMap(([id, r]) => Object.entries(r).map(([k, n]) => `${id} ${k}: ${n}`));
   lines.push(`requests sent to plan: ${sent.length ? sent.join(", ") : "none"}; nothing was created`);
   deps.stdout.write(`${lines.map((l) => sanitizeLine(redactor.redact(l))).join("\n")}\n`);

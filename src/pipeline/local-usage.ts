@@ -111,7 +111,7 @@ export async function readExportUsage(paths: string[], opts: CliOptions, log: Lo
 export async function readAthenaUsage(
   opts: CliOptions,
   athena: NonNullable<CliOptions["athena"]>,
-  ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger },
+  ctx: { env: NodeJS.ProcessEnv; http: HttpPolicy; signal: AbortSignal; log: Logger; record?: (name: string, params: unknown) => void },
   scan: UsageScan,
 ) {
   const { readAthena } = await import("../sources/exports/athena.js");

@@ -49,6 +49,8 @@ export interface OutputContext {
   html: boolean;
   /** --group-by keys: each appends a column to the detail files; empty keeps the default layout. */
   groupKeys?: readonly GroupKey[];
+  /** --audit: adds the evidence pack to the set once every output is staged, so that all appear together. */
+  seal?: (files: Staging, report: ReportData) => Promise<void>;
 }
 
 /** Where the run's output goes, record by record, then the rest once every record is in. */
@@ -120,10 +122,11 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
         const made = { generatedAt: ctx.now.toISOString(), toolVersion: toolVersion() };
         if (json) await out.add(jsonTail(report, count, { ...(report.comparison ? { comparison: report.comparison } : {}), ...made }));
         await out.flush();
-        if (ctx.html) {
-          createOutDir(ctx.outDir!, ctx.leftovers);
+        if (ctx.html || ctx.seal) {
+          if (ctx.html) createOutDir(ctx.outDir!, ctx.leftovers);
           const files = staging(ctx.leftovers);
           await addHtml(files, report);
+          await ctx.seal?.(files, report);
           ctx.log.info(`wrote ${files.commit().join(", ")}`);
         }
         finishCommon(report);
@@ -180,6 +183,7 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
           { csv: files.staged(summaryPath), parquet: files.external(summaryPath.replace(/\.csv$/, ".parquet")), columns: summary.columns },
         ]);
       }
+      await ctx.seal?.(files, report);
       ctx.log.info(`wrote ${files.commit().join(", ")}`);
       finishCommon(report);
     },

@@ -1,6 +1,4 @@
 import { resolve } from "node:path";
-import { evaluateBudget } from "../calc/budget.js";
-import { suggestionGaps } from "../calc/suggestion-gaps.js";
 import { defaultSuggestionLimits, topPlans } from "../calc/suggestions.js";
 import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { defaultCacheDir } from "../intensity/cache.js";
@@ -26,7 +24,8 @@ import { parseCli, type CliOptions } from "../cli/options.js";
 import type { ReportData } from "../report/model.js";
 import { openOutputs, type OutputWriter } from "./output.js";
 import { loadSetup, type Setup } from "./setup.js";
-import { describeEstimateWarning } from "./warnings.js";
+import { reportData } from "./report-data.js";
+import { auditFor, type AuditPlan } from "../audit/run-hook.js";
 import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
 import { attributionParts, overBudget } from "./attribution.js";
 import { checkKeyLimits } from "../attribution/limits.js";
@@ -150,9 +149,10 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   const outDir = opts.format === "table" || opts.format === "markdown" || opts.format === "parquet" || opts.html ? checkOutDir(opts.outDir, deps.cwd) : null;
   checkStepSummary(deps.env);
   checkLedgerFree(opts, setup, deps.cwd);
+  const audit = auditFor(opts, deps, outDir);
   const opened: { stores: Stores | null } = { stores: null };
   try {
-    return await runStages(deps, redactor, opts, setup, outDir, opened);
+    return await runStages(deps, redactor, opts, setup, outDir, opened, audit);
   } finally {
     opened.stores?.close();
   }
@@ -174,6 +174,7 @@ async function runStages(
   setup: Setup,
   outDir: string | null,
   opened: { stores: Stores | null },
+  audit: AuditPlan | null,
 ): Promise<number> {
   const signalChoices = chooseIntensity(opts, deps.env);
   const intensityChoice = signalChoices.marginal;
@@ -215,7 +216,7 @@ async function runStages(
 
   let gathered: Gathered;
   if (setup.athena) {
-    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log }, usageScan(batchDeps));
+    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log, record: audit?.recordAthena }, usageScan(batchDeps));
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
   } else if (local) {
@@ -228,7 +229,7 @@ async function runStages(
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
-    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, groupKeys: opts.groupKeys };
+    const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, groupKeys: opts.groupKeys, recordQuery: audit?.record };
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));
@@ -298,16 +299,20 @@ async function runStages(
   let output: OutputWriter | null = null;
   let report: ReportData;
   try {
+    const color = useColour(deps.stdout, deps.env);
+    const width = terminalWidth(deps.stdout, deps.env);
+    const pack = audit?.open({ rows: gathered.rows, batching: local ? "single" : "per-provider", tables, sourceWarnings: gathered.warnings, sourceFailures: gathered.failures, head, color, width }, setup, leftovers, redactor);
     const out = (output = openOutputs(head, {
+      seal: pack?.seal,
       format: opts.format,
       stamp: opts.stamp,
       outDir,
       now: deps.now,
       env: deps.env,
-      stdout,
+      stdout: pack ? pack.tee(stdout) : stdout,
       leftovers,
-      color: useColour(deps.stdout, deps.env),
-      width: terminalWidth(deps.stdout, deps.env),
+      color,
+      width,
       log,
       redactor,
       latestOnPartial: opts.latestOnPartial,
@@ -328,21 +333,21 @@ async function runStages(
       for (const f of gathered.failures) log.error(redactor.redact(f));
       throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
     }
-    const budget = opts.budget
-      ? evaluateBudget({ kg: opts.budget.kg, perDay: opts.budget.perDay, days: window.days, co2eKg: summary.totals.co2eKg, co2eHighKg: summary.totals.co2eHighKg })
-      : null;
-    // Provider messages are redacted before any renderer escapes them: an escaped secret would no longer be found.
-    const warnings = [...gathered.warnings, ...intensity.warnings, ...companion.warnings, ...estimated.warnings.map(describeEstimateWarning)].map((w) => redactor.redact(w));
     report = {
-      ...head,
-      summary,
-      // Candidate regions are priced for suggestions only; the provenance table lists the regions that were used.
-      provenance: [...intensity.provenance, ...companion.provenance].filter((p) => usedKeys.has(p.key)),
-      warnings,
-      failures: [...gathered.failures, ...intensity.failures, ...companion.failures].map((f) => redactor.redact(f)),
-      suggestions: estimated.suggestions,
-      suggestionGaps: suggestionGaps(summary.byRegionInstanceType, setup.availability, defaultSuggestionLimits.emitters),
-      budget,
+      ...reportData(
+        {
+          head,
+          estimated,
+          budget: opts.budget,
+          sourceWarnings: gathered.warnings,
+          sourceFailures: gathered.failures,
+          intensity,
+          companion,
+          usedKeys,
+          availability: setup.availability,
+        },
+        redactor,
+      ),
       ...attributionParts(estimated, opts, window.days),
     };
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });

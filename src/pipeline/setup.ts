@@ -65,11 +65,19 @@ function readPackageJson(name: string): unknown {
   }
 }
 
+/** Where the factors come from: the shipped config/ files, or an --audit pack's copies (`replay`). */
+export interface SetupFiles {
+  shipped(name: string): unknown;
+  /** The --utilization file to read instead of the path given (a pack's copy). */
+  utilizationPath?: string;
+}
+
 /**
  * Loads and validates every input that is not usage data: the user's config file, the catalog, the regions
  * and where each type is offered (with the user's overrides and additions). Runs before anything is created; any problem is a UsageError.
  */
-export function loadSetup(opts: CliOptions, cwd: string): Setup {
+export function loadSetup(opts: CliOptions, cwd: string, files: SetupFiles = { shipped: readPackageJson }): Setup {
+  const readPackageJson = files.shipped;
   const config: UserConfig = opts.userConfig ?? (opts.configFile ? readJsonFile(resolve(cwd, opts.configFile), UserConfig, "config file") : {});
   const where = opts.configFile ? ` (with overrides from ${opts.configFile})` : "";
   const built = buildCatalog(readPackageJson("catalog.json"), config.catalog, `config/catalog.json${where}`);
@@ -79,6 +87,6 @@ export function loadSetup(opts: CliOptions, cwd: string): Setup {
   if (opts.gcpTable) config.gcp = { ...config.gcp, table: opts.gcpTable };
   // The table name ends up in SQL: it is checked here, with everything else, before anything runs.
   if (config.gcp?.table) validateGcpTable(config.gcp.table);
-  const measured = opts.utilizationFile ? readUtilizationFile(resolve(cwd, opts.utilizationFile), opts.utilizationFile) : undefined;
+  const measured = opts.utilizationFile ? readUtilizationFile(files.utilizationPath ?? resolve(cwd, opts.utilizationFile), opts.utilizationFile) : undefined;
   return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured, athena: athenaOf(opts, config) };
 }

@@ -27,6 +27,8 @@ export interface SourceContext {
   redactor: Redactor;
   /** --group-by keys: each record carries their values in `tags` (src/attribution/); absent or empty, none. */
   groupKeys?: readonly GroupKey[];
+  /** --audit: each query as sent (its parameters, never a credential), for the pack's manifest. */
+  recordQuery?(provider: ProviderId, name: string, params: unknown): void;
 }
 
 export interface SourceResult {

@@ -21,13 +21,16 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
   const calls = new CostExplorerCalls(client, ctx.signal);
   try {
     ctx.log.progress("AWS: listing the instance types that ran");
-    const gpuTypes = gpuTypesOf(await calls.dimensionValues(instanceTypesQuery(ctx.window)), ctx.catalog);
+    const typesQuery = instanceTypesQuery(ctx.window);
+    ctx.recordQuery?.("aws", "GetDimensionValues", typesQuery);
+    const gpuTypes = gpuTypesOf(await calls.dimensionValues(typesQuery), ctx.catalog);
     ctx.log.verbose(`AWS: GPU instance types in the window: ${gpuTypes.join(", ") || "none"}`);
 
     let mapped = emptyMapped();
     const wanted = new Set(gpuTypes);
     const main = usageQuery(ctx.window, gpuTypes);
     ctx.log.progress("AWS: reading GPU instance-hours");
+    ctx.recordQuery?.("aws", "GetCostAndUsage", main);
     for await (const page of calls.costAndUsagePages(main)) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
     const [key] = tagKeys(ctx.groupKeys ?? []);
     if (key) mapped = await splitByTag(calls, { main, gpuTypes: wanted, prefixes: ctx.config.aws?.regionPrefixes, log: ctx.log }, mapped, key);

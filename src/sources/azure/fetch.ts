@@ -106,7 +106,14 @@ export async function fetchAzureUsage(ctx: SourceContext, transport: AzureTransp
     throw new ProviderError("azure", failures.join("; ") || "no subscription to query: set azure.subscriptions in the config or AZURE_SUBSCRIPTION_ID");
   }
 
-  const deps = { cost: clients.cost, sendCost: clients.sendCost, env: ctx.env, opts, retry: counted("costmanagement:query") };
+  const deps = {
+    cost: clients.cost,
+    sendCost: clients.sendCost,
+    env: ctx.env,
+    opts,
+    retry: counted("costmanagement:query"),
+    record: (params: unknown) => ctx.recordQuery?.("azure", "Cost Management Query", params),
+  };
   const window = { from: ctx.window.since, to: ctx.window.until };
   // A cost category is AWS's alone: its rows here are untagged, without a query.
   const [tagKey] = tagKeys(ctx.groupKeys ?? []).filter((k) => k.kind === "tag");

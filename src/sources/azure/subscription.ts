@@ -9,6 +9,8 @@ export interface SubscriptionDeps {
   env: NodeJS.ProcessEnv;
   opts: CallOptions;
   retry: <T>(call: () => Promise<T>) => Promise<T>;
+  /** --audit: each query body as sent, with the subscription it was sent for. */
+  record?(params: { subscription: string; body: unknown }): void;
 }
 
 /** A query filtered to one location (tagged.ts) names it here: its rows carry no ResourceLocation column. */
@@ -32,6 +34,7 @@ export async function subscriptionRows(
   const rows: UsageRow[] = [];
   for (const range of splitDays(window)) {
     const body = query(range);
+    deps.record?.({ subscription: subscriptionId, body });
     let page = await deps.retry(() => queryFirstPage(deps.cost, subscriptionId, body, deps.opts));
     rows.push(...rowsOf(page, location));
     while (page.nextLink) {

@@ -34,6 +34,8 @@ export interface AthenaRequest {
   http: HttpPolicy;
   signal: AbortSignal;
   log: Logger;
+  /** --audit: the query as sent (SQL and its execution parameters), for the pack's manifest. */
+  record?(name: string, params: unknown): void;
 }
 
 export interface AthenaUsage extends ExportUsage {
@@ -199,6 +201,7 @@ export async function readAthena(req: AthenaRequest): Promise<AthenaUsage> {
     granularity: req.granularity,
     groupKeys: req.groupKeys,
   });
+  req.record?.("StartQueryExecution", { table: req.table, workgroup: req.workgroup, output: req.output, sql, parameters });
   const result = await athena.query(sql, parameters);
   const usage = exportRows(result.rows, req.granularity, "athena", req.groupKeys);
   usage.notes.unshift(`athena: ${detected.label} table ${req.table}, ${result.bytes} bytes scanned`);
