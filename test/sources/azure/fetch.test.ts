@@ -159,7 +159,7 @@ describe("Azure source against the loopback Query API", () => {
     const result = await run({
       subscriptions: { [subA]: fixture.subscriptions[subA]!, [subB]: { hang: true } },
       config: { azure: { subscriptions: [subA, subB] } },
-      timeoutMs: 250,
+      timeoutMs: 2000,
     });
     expect(result.failures).toEqual([expect.stringMatching(new RegExp(`^subscription ${subB}: no answer`))]);
     expect(fake!.requests.filter((r) => r.path.includes(subB))).toHaveLength(3);

@@ -181,7 +181,7 @@ describe("gcp source failures", () => {
 
   it("repeats a call that hung, with the same requestId, and cuts the abandoned request off", async () => {
     const { fake, env } = await start({ errors: [hangs("query", 1)] });
-    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 1000, retryBaseMs: 10, maxAttempts: 3 } }));
+    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 } }));
     expect(result.records).toEqual(expected);
     const ids = requestIds(fake);
     expect(ids).toHaveLength(2);
@@ -194,7 +194,7 @@ describe("gcp source failures", () => {
 
   it("repeats a page request that hung, alone", async () => {
     const { fake, env } = await start({ errors: [hangs("getQueryResults", 1)], pageSize: 5 });
-    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 1000, retryBaseMs: 10, maxAttempts: 3 } }));
+    const result = await gcpSource.fetch(gcpContext(env, { http: { timeoutMs: 2000, retryBaseMs: 10, maxAttempts: 3 } }));
     expect(result.records).toEqual(expected);
     expect(requestIds(fake)).toHaveLength(1);
     // Page 2 twice (the first attempt hung), then pages 3 and 4.
@@ -203,9 +203,9 @@ describe("gcp source failures", () => {
   });
 
   it("reports a call that never answers after the policy's attempts, leaving no request open", async () => {
-    const { fake, error } = await failWith([hangs("query", 99)], { timeoutMs: 300, retryBaseMs: 10, maxAttempts: 2 });
+    const { fake, error } = await failWith([hangs("query", 99)], { timeoutMs: 1500, retryBaseMs: 10, maxAttempts: 2 });
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as Error).message).toBe("gcp: BigQuery did not answer within 300 ms, after 2 attempts");
+    expect((error as Error).message).toBe("gcp: BigQuery did not answer within 1500 ms, after 2 attempts");
     expect(queryCalls(fake)).toBe(2);
     await expect.poll(() => fake.hungOpen).toBe(0);
   });
