@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FocusEngine } from "./bigquery-focus.js";
 
 /**
  * A loopback BigQuery speaking the REST calls the Node client makes for a query: `POST …/projects/<p>/queries`
@@ -8,9 +9,11 @@ import type { AddressInfo } from "node:net";
  * prefix (BIGQUERY_EMULATOR_HOST drops it, an apiEndpoint option keeps it). It also answers the STS token
  * exchange (`POST /token`) that an external_account credential file points at.
  *
- * It does not run SQL: it checks the SQL it receives (partition and usage_start_time filters, grouping by
- * day, named date parameters, no date literals) and answers the fixture's aggregate rows as the query would,
- * as f/v cells under a schema, pageToken paging and a job that is not complete on the first answers.
+ * With a fixture it does not run SQL: it checks the SQL it receives (partition and usage_start_time filters,
+ * grouping by day, named date parameters, no date literals) and answers the fixture's aggregate rows as the query
+ * would, as f/v cells under a schema, pageToken paging and a job that is not complete on the first answers.
+ * With `focus` (bigquery-focus.ts) it answers tables.get for FOCUS tables and really runs the GoogleSQL it is sent,
+ * translated to DuckDB; the same paging, polling and injected errors apply.
  */
 
 export interface Column {
@@ -26,7 +29,7 @@ export interface AggregateFixture {
 }
 
 export interface InjectedError {
-  on: "query" | "getQueryResults";
+  on: "query" | "getQueryResults" | "tables.get";
   /** 0: never answer (the client's timeout must end the call). */
   status: number;
   reason: string;
@@ -36,7 +39,11 @@ export interface InjectedError {
 }
 
 export interface BigQueryFakeOptions {
-  fixture: AggregateFixture;
+  fixture?: AggregateFixture;
+  /** FOCUS tables and an engine that runs the queries on them (instead of a fixture). */
+  focus?: FocusEngine;
+  /** What a FOCUS query says it processed (and bills): 50 MB unless said. */
+  focusBytes?: number;
   /** Rows per page. */
   pageSize?: number;
   /** How many answers say jobComplete: false (jobs.query first, then polls). */
@@ -97,6 +104,23 @@ export function checkQueryRequest(body: Record<string, unknown>, bucket: "DAY" |
   return problems;
 }
 
+const focusParameters = (body: Record<string, unknown>): Array<Record<string, any>> => (Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : []);
+
+/** What a FOCUS query request must look like: the window only as named DATE parameters, under a cost guard. */
+export function checkFocusRequest(body: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const sql = typeof body.query === "string" ? body.query : "";
+  if (/\d{4}-\d{2}-\d{2}/.test(sql)) problems.push("a date literal in the SQL");
+  if (body.useLegacySql !== false) problems.push("legacy SQL");
+  if (String(body.parameterMode).toUpperCase() !== "NAMED") problems.push("parameters not named");
+  if (!(typeof body.maximumBytesBilled === "string" && /^\d+$/.test(body.maximumBytesBilled))) problems.push("no maximumBytesBilled");
+  for (const p of focusParameters(body)) {
+    if (p.parameterType?.type !== "DATE" || !/^\d{4}-\d{2}-\d{2}$/.test(p.parameterValue?.value ?? "")) problems.push(`parameter @${p.name} is not a DATE`);
+  }
+  for (const name of ["since", "until"]) if (!focusParameters(body).some((p) => p.name === name) || !sql.includes(`@${name}`)) problems.push(`@${name} not used`);
+  return problems;
+}
+
 function dateParam(body: Record<string, unknown>, name: string): string | undefined {
   const params = Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : [];
   return params.find((q) => q.name === name)?.parameterValue?.value;
@@ -136,7 +160,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   const errors = (opts.errors ?? []).map((e) => ({ ...e }));
   let incomplete = opts.incompleteAnswers ?? 0;
   let jobs = 0;
-  const jobRows = new Map<string, AggregateFixture["rows"]>();
+  const jobRows = new Map<string, { schema: Column[]; rows: AggregateFixture["rows"]; bytes: string }>();
   const hung = new Set<IncomingMessage["socket"]>();
   const hang = (req: IncomingMessage): void => {
     hung.add(req.socket);
@@ -144,18 +168,18 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   };
 
   const page = (jobId: string, projectId: string, offset: number): Record<string, unknown> => {
-    const rows = jobRows.get(jobId) ?? [];
+    const { schema, rows, bytes } = jobRows.get(jobId) ?? { schema: [], rows: [], bytes: "0" };
     const slice = rows.slice(offset, offset + pageSize);
     const next = offset + pageSize < rows.length ? `page-${offset + pageSize}` : undefined;
     return {
       kind: "bigquery#getQueryResultsResponse",
       jobReference: { projectId, jobId, location: "US" },
       jobComplete: true,
-      schema: { fields: opts.fixture.schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
-      rows: slice.map((row) => ({ f: opts.fixture.schema.map((c) => ({ v: row[c.name] ?? null })) })),
+      schema: { fields: schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
+      rows: slice.map((row) => ({ f: schema.map((c) => ({ v: row[c.name] ?? null })) })),
       totalRows: String(rows.length),
-      totalBytesProcessed: opts.fixture.totalBytesProcessed,
-      totalBytesBilled: opts.fixture.totalBytesProcessed,
+      totalBytesProcessed: bytes,
+      totalBytesBilled: bytes,
       cacheHit: false,
       ...(next ? { pageToken: next } : {}),
     };
@@ -166,6 +190,38 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
     if (e) e.times -= 1;
     return e;
   };
+
+  /**
+   * A FOCUS query: the request's shape is checked (named DATE parameters, no date in the text, the cost guard),
+   * then the SQL runs; an engine error is BigQuery's invalidQuery. A dry run answers the bytes without running.
+   */
+  async function answerFocusQuery(projectId: string, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, focus: FocusEngine): Promise<void> {
+    const problems = checkFocusRequest(body);
+    sqlProblems.push(problems);
+    if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
+    const injected = takeError("query");
+    if (injected?.status === 0) return hang(req);
+    if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+    const bytes = opts.focusBytes ?? 50_000_000;
+    if (bytes > Number(body.maximumBytesBilled)) {
+      return sendError(res, 400, "bytesBilledLimitExceeded", `Query exceeded limit for bytes billed: ${String(body.maximumBytesBilled)}. ${bytes} or higher required.`);
+    }
+    if (body.dryRun === true) return send(res, 200, { kind: "bigquery#queryResponse", jobComplete: true, totalBytesProcessed: String(bytes), cacheHit: false });
+    const parameters = Object.fromEntries(focusParameters(body).map((p) => [p.name, String(p.parameterValue?.value)]));
+    let result: Awaited<ReturnType<FocusEngine["run"]>>;
+    try {
+      result = await focus.run(String(body.query), parameters);
+    } catch (err) {
+      return sendError(res, 400, "invalidQuery", String((err as Error).message).split("\n")[0]!);
+    }
+    const jobId = `job_fake_${++jobs}`;
+    jobRows.set(jobId, { schema: result.schema as Column[], rows: result.rows, bytes: String(bytes) });
+    if (incomplete > 0) {
+      incomplete -= 1;
+      return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId, jobId, location: "US" }, jobComplete: false });
+    }
+    return send(res, 200, { ...page(jobId, projectId, 0), kind: "bigquery#queryResponse" });
+  }
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -184,8 +240,18 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         sendError(res, 401, "unauthorized", "Request is missing required authentication credential.");
         return;
       }
+      const table = path.match(/^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
+      if (req.method === "GET" && table && opts.focus) {
+        const injected = takeError("tables.get");
+        if (injected?.status === 0) return hang(req);
+        if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+        const [, project, dataset, name] = table.map(decodeURIComponent);
+        const metadata = opts.focus.metadata(project!, dataset!, name!);
+        return metadata ? send(res, 200, metadata) : sendError(res, 404, "notFound", `Not found: Table ${project}:${dataset}.${name}`);
+      }
       const query = path.match(/^\/projects\/([^/]+)\/queries$/);
-      if (req.method === "POST" && query?.[1] && body) {
+      if (req.method === "POST" && query?.[1] && body && opts.focus) return answerFocusQuery(query[1], body, req, res, opts.focus);
+      if (req.method === "POST" && query?.[1] && body && opts.fixture) {
         const problems = checkQueryRequest(body, opts.bucket ?? "DAY");
         sqlProblems.push(problems);
         if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
@@ -198,7 +264,8 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         }
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
-        jobRows.set(jobId, opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
+        const fixture = opts.fixture;
+        jobRows.set(jobId, { schema: fixture.schema, rows: opts.rebaseToSince ? rebase(fixture.rows, since) : fixture.rows, bytes: fixture.totalBytesProcessed });
         if (incomplete > 0) {
           incomplete -= 1;
           return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId: query[1], jobId, location: "US" }, jobComplete: false });
