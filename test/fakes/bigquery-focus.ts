@@ -42,6 +42,23 @@ export interface FocusEngine {
   close(): void;
 }
 
+export const focusParameters = (body: Record<string, unknown>): Array<Record<string, any>> => (Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : []);
+
+/** What a FOCUS query request must look like: the window only as named DATE parameters, under a cost guard. */
+export function checkFocusRequest(body: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const sql = typeof body.query === "string" ? body.query : "";
+  if (/\d{4}-\d{2}-\d{2}/.test(sql)) problems.push("a date literal in the SQL");
+  if (body.useLegacySql !== false) problems.push("legacy SQL");
+  if (String(body.parameterMode).toUpperCase() !== "NAMED") problems.push("parameters not named");
+  if (!(typeof body.maximumBytesBilled === "string" && /^\d+$/.test(body.maximumBytesBilled))) problems.push("no maximumBytesBilled");
+  for (const p of focusParameters(body)) {
+    if (p.parameterType?.type !== "DATE" || !/^\d{4}-\d{2}-\d{2}$/.test(p.parameterValue?.value ?? "")) problems.push(`parameter @${p.name} is not a DATE`);
+  }
+  for (const name of ["since", "until"]) if (!focusParameters(body).some((p) => p.name === name) || !sql.includes(`@${name}`)) problems.push(`@${name} not used`);
+  return problems;
+}
+
 const shims = [
   "CREATE TYPE FLOAT64 AS DOUBLE",
   "CREATE MACRO bq_timestamp(x) AS CAST(x AS TIMESTAMPTZ)",

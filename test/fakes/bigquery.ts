@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FocusEngine } from "./bigquery-focus.js";
+import { checkFocusRequest, focusParameters, type FocusEngine } from "./bigquery-focus.js";
 
 /**
  * A loopback BigQuery speaking the REST calls the Node client makes for a query: `POST …/projects/<p>/queries`
@@ -101,23 +101,6 @@ export function checkQueryRequest(body: Record<string, unknown>, bucket: "DAY" |
     const p = params.find((q) => q.name === name);
     need(p?.parameterType?.type === "DATE" && /^\d{4}-\d{2}-\d{2}$/.test(p?.parameterValue?.value ?? ""), `no DATE parameter @${name}`);
   }
-  return problems;
-}
-
-const focusParameters = (body: Record<string, unknown>): Array<Record<string, any>> => (Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : []);
-
-/** What a FOCUS query request must look like: the window only as named DATE parameters, under a cost guard. */
-export function checkFocusRequest(body: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const sql = typeof body.query === "string" ? body.query : "";
-  if (/\d{4}-\d{2}-\d{2}/.test(sql)) problems.push("a date literal in the SQL");
-  if (body.useLegacySql !== false) problems.push("legacy SQL");
-  if (String(body.parameterMode).toUpperCase() !== "NAMED") problems.push("parameters not named");
-  if (!(typeof body.maximumBytesBilled === "string" && /^\d+$/.test(body.maximumBytesBilled))) problems.push("no maximumBytesBilled");
-  for (const p of focusParameters(body)) {
-    if (p.parameterType?.type !== "DATE" || !/^\d{4}-\d{2}-\d{2}$/.test(p.parameterValue?.value ?? "")) problems.push(`parameter @${p.name} is not a DATE`);
-  }
-  for (const name of ["since", "until"]) if (!focusParameters(body).some((p) => p.name === name) || !sql.includes(`@${name}`)) problems.push(`@${name} not used`);
   return problems;
 }
 
