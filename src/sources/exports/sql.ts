@@ -33,6 +33,12 @@ export interface Dialect {
   pattern(regex: string): string;
   /** The first group of a match: `regexp_extract(t, p, 1)`; GoogleSQL `REGEXP_EXTRACT(t, p)` (one group only). */
   extract(text: string, pattern: string): string;
+  /**
+   * The text after the last `:`, or null without one (`USE1-SpotUsage:g5.4xlarge`): a one-group regular expression,
+   * except in DuckDB, where `split_part` does it without a capture: it runs on every line item, and there a capture
+   * costs several times a split (docs/exports.md, "Cost"). Athena and BigQuery bill bytes, not time.
+   */
+  afterColon(text: string): string;
   /** Rows of a group meeting a condition: `COUNT(*) FILTER (WHERE c)`; GoogleSQL `COUNTIF(c)`. */
   countIf(condition: string): string;
   /**
@@ -56,6 +62,7 @@ const standardSql = {
   tryCast: "TRY_CAST",
   pattern: (regex: string) => `'${regex}'`,
   extract: (t: string, p: string) => `regexp_extract(${t}, ${p}, 1)`,
+  afterColon: (t: string) => standardSql.extract(t, standardSql.pattern(":([^:]+)$")),
   countIf: (c: string) => `COUNT(*) FILTER (WHERE ${c})`,
   collect: (v: string) => `array_agg(${v})`,
   atMostAnHour: (s: string, e: string) => `${e} - ${s} <= INTERVAL '1' HOUR`,
@@ -66,6 +73,7 @@ const distinctFlattened = (values: string): string => `array_sort(array_distinct
 
 export const duckdbDialect: Dialect = {
   ...standardSql,
+  afterColon: (t) => `CASE WHEN contains(${t}, ':') THEN split_part(${t}, ':', -1) END`,
   matches: (t, p) => `regexp_matches(${t}, ${p})`,
   jsonText: (j, k) => `TRY(json_extract_string(${j}, '$.${k}'))`,
   instantType: "TIMESTAMPTZ",
@@ -94,6 +102,7 @@ export const googleSqlDialect: Dialect = {
   tryCast: "SAFE_CAST",
   pattern: (regex) => `r'${regex}'`,
   extract: (t, p) => `REGEXP_EXTRACT(${t}, ${p})`,
+  afterColon: (t) => `REGEXP_EXTRACT(${t}, r':([^:]+)$')`,
   countIf: (c) => `COUNTIF(${c})`,
   collect: (v) => `STRING_AGG(DISTINCT ${v})`,
   collected: (v) => `STRING_AGG(DISTINCT ${v})`,
@@ -129,7 +138,7 @@ const instant = (q: ExportQuery, name: string): string => `${q.dialect.tryCast}(
 const jsonMember = (q: ExportQuery, name: string, key: string): string => `NULLIF(${q.dialect.jsonText(text(q, name), key)}, '')`;
 
 /** The type after the last `:` of a usage type or SKU meter (`USE1-SpotUsage:g5.4xlarge`). */
-const afterColon = (q: ExportQuery, expr: string): string => `NULLIF(${q.dialect.extract(expr, q.dialect.pattern(":([^:]+)$"))}, '')`;
+const afterColon = (q: ExportQuery, expr: string): string => `NULLIF(${q.dialect.afterColon(expr)}, '')`;
 
 /** GPU families: AWS p, g, gr6, inf, trn, dl (SageMaker with `ml.`), Azure N-series, GCP GPU SKUs. */
 export const gpuTypePattern = String.raw`^((ml\.)?(p[0-9]|g[0-9]|gr6|inf[0-9]|trn[0-9]|dl[0-9])[a-z0-9-]*\.[a-z0-9]+|Standard_N[A-Za-z0-9_]+|gcp-gpu:.+)$`;

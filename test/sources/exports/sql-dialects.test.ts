@@ -15,7 +15,7 @@ const sql = (dialect: Dialect, detected = focus): string =>
   gpuHoursSql({ source: "SELECT * FROM t", detected, dialect, window: { from: "?", to: "?" }, granularity: "daily" });
 
 describe("one GPU-hours query, three dialects", () => {
-  it("DuckDB and Trino differ only where named: regexp, JSON, time type, array join", () => {
+  it("DuckDB and Trino differ only where named: regexp, JSON, time type, array join, the text after a colon", () => {
     const duck = sql(duckdbDialect);
     const trino = sql(trinoDialect);
     expect(duck).toMatch(/regexp_matches\(/);
@@ -29,8 +29,10 @@ describe("one GPU-hours query, three dialects", () => {
       .replaceAll("regexp_matches(", "regexp_like(")
       .replaceAll("json_extract_string(", "json_extract_scalar(")
       .replaceAll("TIMESTAMPTZ", "timestamp")
-      .replaceAll("array_to_string(", "array_join(");
+      .replaceAll("array_to_string(", "array_join(")
+      .replace(/CASE WHEN contains\((.+?), ':'\) THEN split_part\(\1, ':', -1\) END/g, (_, t: string) => `regexp_extract(${t}, ':([^:]+)$', 1)`);
     expect(swapped).toBe(trino);
+    expect(duck).not.toMatch(/regexp_extract\([^)]*':\(\[\^:\]\+\)\$'/);
   });
 
   it("the window is the caller's expressions: Athena's placeholders stay placeholders", () => {
@@ -83,6 +85,19 @@ describe("GoogleSQL (BigQuery), the third dialect", () => {
     const extracts = bq.split("REGEXP_EXTRACT(").slice(1).map((after) => /r'([^']*)'/.exec(after)![1]!);
     expect(extracts.length).toBeGreaterThanOrEqual(3);
     for (const p of extracts) expect((p.match(/(?<!\\)\((?!\?)/g) ?? []).length, p).toBe(1);
+  });
+
+  it("the text after the last colon: null without a colon or after a trailing one, in every dialect", async () => {
+    const { openDuck } = await import("../../helpers/duckdb.js");
+    const duck = await openDuck();
+    try {
+      for (const [text, want] of [["USE1-SpotUsage:g5.4xlarge", "g5.4xlarge"], ["a:b:c", "c"], ["NC24ads A100 v4", null], ["trailing:", null], [null, null]] as const) {
+        const t = text === null ? "CAST(NULL AS VARCHAR)" : `'${text}'`;
+        for (const d of [duckdbDialect, trinoDialect]) expect((await duck.rows(`SELECT NULLIF(${d.afterColon(t)}, '') AS v`))[0]!.v, `${text}`).toBe(want);
+      }
+    } finally {
+      duck.close();
+    }
   });
 
   it("the hourly grain truncates to the hour", () => {
