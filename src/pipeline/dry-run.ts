@@ -34,7 +34,10 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
   const requests: Record<string, Record<string, number>> = {};
   if (opts.demo) lines.push("source: the embedded demo data (no request)");
   else if (opts.inputFile) lines.push(`source: ${opts.inputFile} (read, no request)`);
-  else if (opts.exportPaths.length > 0) lines.push(`source: export files ${opts.exportPaths.join(", ")} (read by the embedded engine, no request)`);
+  else if (opts.exportPaths.length > 0) {
+    const span = opts.windowExplicit ? "" : "; no window asked for: the report covers the data's own span";
+    lines.push(`source: export files ${opts.exportPaths.join(", ")} (read by the embedded engine, no request${span})`);
+  }
   else if (setup.athena) lines.push(`source: Athena table ${setup.athena.table} (Athena has no dry run: nothing is estimated)`);
   else if (setup.focusTable) {
     const { planFocusTableUsage } = await import("./table-usage.js");
