@@ -174,6 +174,26 @@ describe("--focus-table: a FOCUS table in BigQuery, through the BigQuery client"
     expect(res.stderr).toMatch(/would bill more than the 0 GB allowed by gcp\.maximumBytesBilled/);
   }, 120_000);
 
+  it("a transient failure of tables.get or of the query is retried, like the billing export's calls", async () => {
+    const flaky = await startBigQueryFake({
+      focus: engine,
+      errors: [
+        { on: "tables.get", status: 503, reason: "backendError", message: "try again", times: 1 },
+        { on: "query", status: 500, reason: "backendError", message: "try again", times: 1 },
+      ],
+    });
+    try {
+      const res = await runCli(["--format", "csv", "--intensity", "static", "-v", "--focus-table", table("scenario_3"), "--since", "2023-01-01", "--until", "2023-01-01"], {
+        env: { ...gcpTestEnv(flaky.url), CARBON_TRACK_RETRY_BASE_MS: "20" },
+        timeoutMs: 90_000,
+      });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toMatch(/bigquery requests: .*"tables\.get":2.*"jobs\.query":2/);
+    } finally {
+      await flaky.close();
+    }
+  }, 120_000);
+
   it("a table that does not exist names --focus-table", async () => {
     const res = await focusRun(["--focus-table", table("missing"), "--since", "2023-01-01", "--until", "2023-01-01"]);
     expect(res.code).toBe(1);
