@@ -14,8 +14,8 @@ import { signingKeyFrom } from "./signing-key.js";
 export interface AuditPlan {
   /** For the sources: each query as sent (SourceContext.recordQuery). */
   record(provider: ProviderId, name: string, params: unknown): void;
-  /** The same for an Athena table read in place (--athena-table). */
-  recordAthena(name: string, params: unknown): void;
+  /** The same for a table read in place (--athena-table, --focus-table), under the service that ran it. */
+  recordTable(service: "athena" | "bigquery", name: string, params: unknown): void;
   open(
     m: Pick<PackMaterial, "rows" | "batching" | "tables" | "sourceWarnings" | "sourceFailures" | "head"> & { color: boolean; width: number | null },
     setup: Setup,
@@ -37,7 +37,7 @@ export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "
   const plan = auditPlan(dir, signingKeyFrom(deps.env, deps.cwd));
   return {
     record: plan.record,
-    recordAthena: (name, params) => plan.record("athena", name, params),
+    recordTable: (service, name, params) => plan.record(service, name, params),
     open: (m, setup, leftovers, redactor) =>
       openPack(
         plan,

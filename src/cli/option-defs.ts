@@ -49,6 +49,12 @@ export const optionDefs: readonly OptionDef[] = [
   { name: "athena-workgroup", arg: "<name>", group: "Window and sources", help: ["the Athena workgroup (default: primary)"] },
   { name: "athena-output", arg: "<s3://...>", group: "Window and sources", help: ["where Athena writes its results (default: the workgroup's)"] },
   {
+    name: "focus-table",
+    arg: "<project.dataset.table>",
+    group: "Window and sources",
+    help: ["a FOCUS table or view in BigQuery (GCP's FOCUS export, or one you", "loaded), aggregated in place under gcp.maximumBytesBilled"],
+  },
+  {
     name: "config",
     arg: "<file>",
     group: "Window and sources",

@@ -11,6 +11,7 @@ import { exportFormats, type ExportFormat } from "../sources/exports/detect.js";
 import { parseAmount, type GroupBudget } from "../attribution/budgets.js";
 import type { GroupKey } from "../attribution/keys.js";
 import { parseGroupOptions } from "./group-options.js";
+import { parseFocusTable } from "../sources/gcp/table-name.js";
 
 export const formats = ["table", "csv", "json", "markdown", "parquet"] as const;
 export type Format = (typeof formats)[number];
@@ -37,6 +38,8 @@ export interface CliOptions {
   exportFormat: ExportFormat | null;
   /** --athena-table DB.TABLE with its workgroup and result location: a CUR 2.0 or FOCUS table queried in place. */
   athena: { table: string; workgroup: string | null; output: string | null } | null;
+  /** --focus-table PROJECT.DATASET.TABLE: a FOCUS table or view queried in place by BigQuery. */
+  focusTable: string | null;
   gcpTable: string | null;
   /** The config file read: --config, CARBON_TRACK_CONFIG, or the one found (src/config/discovery.ts). */
   configFile: string | null;
@@ -220,6 +223,14 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
   if (athena && (exportPaths.length > 0 || o.demo || o.input)) throw new UsageError(`--athena-table and ${exportPaths.length > 0 ? "--export" : o.demo ? "--demo" : "--input"} both choose the data: use one`);
   if (athena && o.providers !== undefined) throw new UsageError(`--athena-table reads the table alone: run --providers separately`);
   if (o.exportFormat !== undefined && exportPaths.length === 0 && !athena) throw new UsageError(`--export-format needs --export or --athena-table`);
+  const focusTable = (o.focusTable as string | undefined) ?? null;
+  if (focusTable !== null) {
+    from("focus-table", () => parseFocusTable(focusTable, "--focus-table"));
+    const other = exportPaths.length > 0 ? "--export" : athena ? "--athena-table" : o.demo ? "--demo" : o.input ? "--input" : null;
+    if (other) throw new UsageError(`--focus-table and ${other} both choose the data: use one`);
+    // Table rows and API rows would count the same hours twice.
+    if (o.providers !== undefined) throw new UsageError(`--focus-table reads the table alone: run --providers separately`);
+  }
   const providers = o.providers === undefined ? null : from("providers", () => parseProviders(o.providers as string));
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);
   const groups = parseGroupOptions(o.groupBy, o.budget, layered?.config ?? {}, (name) => layered?.origin(name) ?? "");
@@ -235,6 +246,7 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
     inputFile: (o.input as string | undefined) ?? null,
     exportPaths,
     athena,
+    focusTable,
     exportFormat: o.exportFormat === undefined ? null : oneOf(exportFormats, "--export-format")(o.exportFormat as string),
     gcpTable: (o.gcpTable as string | undefined) ?? null,
     configFile: layered ? layered.configFile : ((o.config as string | undefined) ?? null),

@@ -8,8 +8,8 @@ import { daysDef, optionDefs } from "../cli/option-defs.js";
 const entries: [string, z.ZodTypeAny][] = [
   [daysDef.name, z.union([z.number().int().min(1).max(365), z.string().regex(/^\d+$/)])],
   ...optionDefs
-    // The ledger and the GCP table have their own keys (`ledger`, `gcp.table`); a dry run is asked for each time.
-    .filter((d) => !["config", "dry-run", "ledger", "gcp-table"].includes(d.name))
+    // The ledger and the GCP tables have their own keys (`ledger`, `gcp.table`, `gcp.focusTable`); a dry run is asked for each time.
+    .filter((d) => !["config", "dry-run", "ledger", "gcp-table", "focus-table"].includes(d.name))
     .map((d): [string, z.ZodTypeAny] => [d.name, d.arg ? (d.name === "budget" ? z.union([z.number().positive(), z.string().min(1)]) : z.string().min(1)) : z.boolean()]),
 ];
 

@@ -51,6 +51,8 @@ export const UserConfig = z
     gcp: z
       .object({
         table: z.string().min(1).optional(),
+        /** --focus-table: a FOCUS table or view read in place, under the same cost guard and location. */
+        focusTable: z.string().min(1).optional(),
         maximumBytesBilled: z.number().int().positive().optional(),
         location: z.string().min(1).optional(),
       })

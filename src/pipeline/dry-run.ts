@@ -31,9 +31,20 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
   const { window } = opts;
   lines.push(`window: ${window.since} to ${window.until} (${window.days} ${window.days === 1 ? "day" : "days"}, UTC, ${window.granularity})`);
   if (opts.configFile) lines.push(`config: ${opts.configFile}`);
+  const requests: Record<string, Record<string, number>> = {};
   if (opts.demo) lines.push("source: the embedded demo data (no request)");
   else if (opts.inputFile) lines.push(`source: ${opts.inputFile} (read, no request)`);
-  const requests: Record<string, Record<string, number>> = {};
+  else if (opts.exportPaths.length > 0) {
+    const span = opts.windowExplicit ? "" : "; no window asked for: the report covers the data's own span";
+    lines.push(`source: export files ${opts.exportPaths.join(", ")} (read by the embedded engine, no request${span})`);
+  }
+  else if (setup.athena) lines.push(`source: Athena table ${setup.athena.table} (Athena has no dry run: nothing is estimated)`);
+  else if (setup.focusTable) {
+    const { planFocusTableUsage } = await import("./table-usage.js");
+    const plan = await planFocusTableUsage(opts, setup, { env: deps.env, http: inputs.http, signal: deps.interrupt, log: inputs.log, redactor });
+    lines.push("bigquery:", ...plan.lines.map((l) => `  ${l}`));
+    requests.bigquery = plan.requests;
+  }
   for (const id of providers ?? []) {
     lines.push(`${id}:`);
     const source = sources[id];

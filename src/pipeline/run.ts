@@ -18,7 +18,8 @@ import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type UsageRows } from "./estimate-pass.js";
 import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
-import { demoLocalUsage, readAthenaUsage, readExportUsage, readInputUsage } from "./local-usage.js";
+import { demoLocalUsage, readExportUsage, readInputUsage } from "./local-usage.js";
+import { readTableUsage } from "./table-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "../cli/options.js";
 import type { ReportData } from "../report/model.js";
@@ -161,7 +162,8 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
 /** --dry-run: the same checks as a run, then the plan; the module loads only when asked for. */
 async function dryRunOf(deps: RunDeps, redactor: Redactor, opts: CliOptions, setup: Setup): Promise<number> {
   const intensity = chooseIntensity(opts, deps.env);
-  const providers = opts.demo || opts.inputFile ? null : chooseProviders(opts, setup, deps.env);
+  const local = opts.demo || opts.inputFile || opts.exportPaths.length > 0 || setup.athena || setup.focusTable;
+  const providers = local ? null : chooseProviders(opts, setup, deps.env);
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: false, redactor });
   const { dryRun } = await import("./dry-run.js");
   return dryRun(deps, { opts, setup, providers, intensity, log, http: httpPolicy(deps.env), redactor });
@@ -178,7 +180,8 @@ async function runStages(
 ): Promise<number> {
   const signalChoices = chooseIntensity(opts, deps.env);
   const intensityChoice = signalChoices.marginal;
-  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || setup.athena !== null;
+  const table = setup.athena !== null || setup.focusTable !== null;
+  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || table;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   const leftovers = deps.leftovers ?? new Leftovers();
@@ -215,10 +218,10 @@ async function runStages(
   };
 
   let gathered: Gathered;
-  if (setup.athena) {
-    const { local: usage, requests } = await readAthenaUsage(opts, setup.athena, { env: deps.env, http, signal: deps.interrupt, log, record: audit?.recordAthena }, usageScan(batchDeps));
+  if (table) {
+    const { local: usage, requests } = await readTableUsage(opts, setup, { env: deps.env, http, signal: deps.interrupt, log, redactor, record: audit?.recordTable }, usageScan(batchDeps));
     const { rows, window, providers: seen, warnings } = usage;
-    gathered = { rows, window, providers: seen, warnings, failures: [], requests: { athena: requests }, batches: [await resolveScanned(usage.scan)] };
+    gathered = { rows, window, providers: seen, warnings, failures: [], requests, batches: [await resolveScanned(usage.scan)] };
   } else if (local) {
     const scan = usageScan(batchDeps);
     const usage = opts.demo

@@ -10,7 +10,7 @@ import { buildRegions, type Regions } from "../config/regions.js";
 import { UserConfig } from "../config/user-config.js";
 import { readJsonFile } from "../config/validate.js";
 import { UsageError } from "../errors.js";
-import { validateGcpTable } from "../sources/gcp/table-name.js";
+import { parseFocusTable, validateGcpTable } from "../sources/gcp/table-name.js";
 import { checkAthena, type CliOptions } from "../cli/options.js";
 
 export interface Setup {
@@ -23,6 +23,8 @@ export interface Setup {
   measured: MeasuredUtilization | undefined;
   /** The Athena table to read in place (--athena-* over the config's `athena`), or null. */
   athena: CliOptions["athena"];
+  /** The FOCUS table to read in place in BigQuery (--focus-table, else the config's `gcp.focusTable`), or null. */
+  focusTable: string | null;
 }
 
 /**
@@ -32,8 +34,21 @@ export interface Setup {
 function athenaOf(opts: CliOptions, config: UserConfig): CliOptions["athena"] {
   const c = config.athena;
   if (opts.athena) return checkAthena(opts.athena.table, opts.athena.workgroup ?? c?.workgroup ?? null, opts.athena.output ?? c?.output ?? null, (k) => `--athena-${k}`);
-  if (!c?.table || opts.providers || opts.exportPaths.length > 0 || opts.inputFile || opts.demo) return null;
+  if (!c?.table || opts.providers || opts.exportPaths.length > 0 || opts.inputFile || opts.demo || opts.focusTable) return null;
   return checkAthena(c.table, c.workgroup ?? null, c.output ?? null, (k) => `config athena.${k}`);
+}
+
+/**
+ * --focus-table, or the config's `gcp.focusTable` when the command line chose no other data; the config cannot
+ * choose two tables at once (each would count the hours the other may hold).
+ */
+function focusTableOf(opts: CliOptions, config: UserConfig, athena: CliOptions["athena"]): string | null {
+  if (opts.focusTable) return opts.focusTable;
+  const table = config.gcp?.focusTable;
+  if (!table || opts.providers || opts.exportPaths.length > 0 || opts.inputFile || opts.demo || opts.athena) return null;
+  parseFocusTable(table, "config gcp.focusTable");
+  if (athena) throw new UsageError("config athena.table and gcp.focusTable both choose the data: give --athena-table or --focus-table");
+  return table;
 }
 
 /** The config's `utilization.rules` as the estimator takes them: presets resolved, each named. */
@@ -88,5 +103,6 @@ export function loadSetup(opts: CliOptions, cwd: string, files: SetupFiles = { s
   // The table name ends up in SQL: it is checked here, with everything else, before anything runs.
   if (config.gcp?.table) validateGcpTable(config.gcp.table);
   const measured = opts.utilizationFile ? readUtilizationFile(files.utilizationPath ?? resolve(cwd, opts.utilizationFile), opts.utilizationFile) : undefined;
-  return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured, athena: athenaOf(opts, config) };
+  const athena = athenaOf(opts, config);
+  return { config, catalog, regions, availability, utilizationRules: utilizationRules(config), measured, athena, focusTable: focusTableOf(opts, config, athena) };
 }

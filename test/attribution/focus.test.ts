@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFocusEngine } from "../fakes/bigquery-focus.js";
+import { startBigQueryFake } from "../fakes/bigquery.js";
 import { openDuck, sqlString, type Duck } from "../helpers/duckdb.js";
+import { gcpTestEnv } from "../sources/gcp/harness.js";
 import { repoRoot, runCli } from "../helpers/run-cli.js";
 
 const fixture = join(repoRoot, "test/fixtures/exports/focus-1.2-tags.csv");
@@ -70,5 +73,31 @@ describe("--export with --group-by: FOCUS Tags read by the embedded engine", () 
     expect(types[0]?.t).toBe("MAP(VARCHAR, VARCHAR)");
     const grouped = await detail(["--export", file, "--group-by", "tag:team", "--group-by", "tag:aws:eks:cluster-name"], ["tag_team", "tag_aws_eks_cluster_name"]);
     expect(grouped.hours).toEqual(truth);
+  });
+});
+
+describe("--focus-table with --group-by: FOCUS Tags read by BigQuery (GoogleSQL, run by the fake)", () => {
+  it("hours per tag value × account × region × type × day equal the same truth", async () => {
+    const engine = await startFocusEngine({ "finops-prod.focus.tags": { csv: [fixture] } });
+    const fake = await startBigQueryFake({ focus: engine });
+    try {
+      const res = await runCli(
+        ["--format", "csv", "--intensity", "static", "--focus-table", "finops-prod.focus.tags", "--since", "2026-10-01", "--until", "2026-10-31", "--group-by", "tag:team", "--group-by", "tag:aws:eks:cluster-name"],
+        { env: gcpTestEnv(fake.url), timeoutMs: 90_000 },
+      );
+      expect(res.code, res.stderr).toBe(0);
+      const hours: Record<string, number> = {};
+      for (const r of parse(res.stdout, { columns: true }) as Record<string, string>[]) {
+        const id = [r.provider, r.account, r.region, r.instance_type, r.period_start!.slice(0, 10), r.tag_team, r.tag_aws_eks_cluster_name].join(" ");
+        hours[id] = Number(((hours[id] ?? 0) + Number(r.quantity_hours)).toFixed(6));
+      }
+      expect(hours).toEqual(truth);
+      // The tag names travel inside the SQL's JSON paths, quoted; the window as parameters.
+      const sent = fake.calls.find((c) => c.path.endsWith("/queries"))!.body!.query as string;
+      expect(sent).toContain(`'$."aws:eks:cluster-name"'`);
+    } finally {
+      await fake.close();
+      engine.close();
+    }
   });
 });

@@ -54,4 +54,18 @@ describe("--dry-run", () => {
     expect(res.stdout).toMatch(/^output: parquet files in output, ledger led$/m);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("with --export or --athena-table, names the source and plans no provider, even with credentials set", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ct-dry-export-"));
+    const env = { HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), AWS_ACCESS_KEY_ID: "AKIDDRYRUN", AWS_SECRET_ACCESS_KEY: "dry-run-secret" };
+    const files = await runCli(["--export", "exports/", "--dry-run"], { cwd: dir, env });
+    expect(files.code, files.stderr).toBe(0);
+    expect(files.stdout).toMatch(/^source: export files exports\/ \(read by the embedded engine, no request; no window asked for: the report covers the data's own span\)$/m);
+    expect(files.stdout).not.toMatch(/^aws:$/m);
+    const athena = await runCli(["--athena-table", "cur.cur2", "--dry-run", ...windowArgs], { cwd: dir, env });
+    expect(athena.code, athena.stderr).toBe(0);
+    expect(athena.stdout).toMatch(/^source: Athena table cur\.cur2 \(Athena has no dry run: nothing is estimated\)$/m);
+    expect(athena.stdout).toMatch(/requests sent to plan: none/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

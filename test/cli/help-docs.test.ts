@@ -64,7 +64,7 @@ describe("the config's JSON Schema", async () => {
     expect(schema.additionalProperties).toBe(false);
     const options = Object.keys(schema.properties.options.properties);
     expect(options).toContain("days");
-    for (const d of defs.optionDefs) if (!["config", "dry-run", "ledger", "gcp-table"].includes(d.name)) expect(options).toContain(d.name);
+    for (const d of defs.optionDefs) if (!["config", "dry-run", "ledger", "gcp-table", "focus-table"].includes(d.name)) expect(options).toContain(d.name);
     expect(schema.properties.azure.properties.subscriptions.items.format).toBe("uuid");
     expect(schema.properties.options.properties.quiet.type).toBe("boolean");
   });

@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { runExportSql, type ExportLine } from "./bigquery-sql.js";
+import { checkQueryRequest, dateParam, rebase } from "./bigquery-billing.js";
+export { checkQueryRequest };
+import { checkFocusRequest, focusParameters, type FocusEngine } from "./bigquery-focus.js";
 
 /**
  * A loopback BigQuery speaking the REST calls the Node client makes for a query: `POST …/projects/<p>/queries`
@@ -9,10 +12,13 @@ import { runExportSql, type ExportLine } from "./bigquery-sql.js";
  * prefix (BIGQUERY_EMULATOR_HOST drops it, an apiEndpoint option keeps it). It also answers the STS token
  * exchange (`POST /token`) that an external_account credential file points at.
  *
- * It checks the SQL it receives (partition and usage_start_time filters, grouping by day, named date parameters,
- * no date literals) and answers the fixture's aggregate rows as the query would, as f/v cells under a schema,
- * pageToken paging and a job that is not complete on the first answers. Given export `lines` instead, it runs the
- * SQL itself over them (bigquery-sql.ts: DuckDB, the BigQuery constructs translated) and answers what it returns.
+ * With a fixture it does not run SQL: it checks the SQL it receives (partition and usage_start_time filters,
+ * grouping by day, named date parameters, no date literals) and answers the fixture's aggregate rows as the query
+ * would, as f/v cells under a schema, pageToken paging and a job that is not complete on the first answers. Given
+ * export `lines` instead, it runs the SQL itself over them (bigquery-sql.ts: DuckDB, the BigQuery constructs
+ * translated) and answers what it returns.
+ * With `focus` (bigquery-focus.ts) it answers tables.get for FOCUS tables and really runs the GoogleSQL it is sent,
+ * translated to DuckDB; the same paging, polling and injected errors apply.
  */
 
 export interface Column {
@@ -28,7 +34,7 @@ export interface AggregateFixture {
 }
 
 export interface InjectedError {
-  on: "query" | "getQueryResults";
+  on: "query" | "getQueryResults" | "tables.get";
   /** 0: never answer (the client's timeout must end the call). */
   status: number;
   reason: string;
@@ -38,7 +44,11 @@ export interface InjectedError {
 }
 
 export interface BigQueryFakeOptions {
-  fixture: AggregateFixture;
+  fixture?: AggregateFixture;
+  /** FOCUS tables and an engine that runs the queries on them (instead of a fixture). */
+  focus?: FocusEngine;
+  /** What a FOCUS query says it processed (and bills): 50 MB unless said. */
+  focusBytes?: number;
   /** Rows per page. */
   pageSize?: number;
   /** How many answers say jobComplete: false (jobs.query first, then polls). */
@@ -78,49 +88,6 @@ export const fakeAccessToken = "ya29.fake-bigquery-token-DO-NOT-PRINT";
 
 export const loadAggregateFixture = (path: string): AggregateFixture => JSON.parse(readFileSync(path, "utf8")) as AggregateFixture;
 
-/** What a well-formed request for the window must look like; each miss is one line. */
-export function checkQueryRequest(body: Record<string, unknown>, bucket: "DAY" | "HOUR"): string[] {
-  const problems: string[] = [];
-  const sql = typeof body.query === "string" ? body.query : "";
-  // The WHERE that starts a line: label lookups hold WHEREs of their own, inside a line.
-  const where = sql.match(/^\s*WHERE([\s\S]*?)\)\s*,/m)?.[1] ?? "";
-  const need = (ok: boolean, what: string): void => {
-    if (!ok) problems.push(what);
-  };
-  need(/_PARTITION(TIME|DATE)\s*>=?[^\n]*@since/.test(where), "partition column not bounded below by @since");
-  need(/_PARTITION(TIME|DATE)\s*<=?[^\n]*@until/.test(where), "partition column not bounded above by @until");
-  need(/usage_start_time\s*>=\s*TIMESTAMP\(@since\)/.test(where), "usage_start_time not bounded below by @since");
-  need(/usage_start_time\s*<\s*TIMESTAMP\(DATE_ADD\(@until, INTERVAL 1 DAY\)\)/.test(where), "usage_start_time not bounded above by @until + 1 day");
-  need(/cost_type\s*=\s*'regular'/.test(where), "cost_type not restricted to regular");
-  need(new RegExp(`TIMESTAMP_TRUNC\\(usage_start_time, ${bucket}\\)`).test(sql) && /GROUP BY/.test(sql), `not grouped by ${bucket}`);
-  need(!/\d{4}-\d{2}-\d{2}/.test(sql), "a date literal in the SQL");
-  need(/CAST\(SUM\([^)]*\) AS FLOAT64\)/.test(sql), "sum not cast to FLOAT64");
-  need(body.useLegacySql === false, "legacy SQL");
-  need(String(body.parameterMode).toUpperCase() === "NAMED", "parameters not named");
-  need(typeof body.maximumBytesBilled === "string" && /^\d+$/.test(body.maximumBytesBilled), "no maximumBytesBilled");
-  const params = Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : [];
-  for (const name of ["since", "until"]) {
-    const p = params.find((q) => q.name === name);
-    need(p?.parameterType?.type === "DATE" && /^\d{4}-\d{2}-\d{2}$/.test(p?.parameterValue?.value ?? ""), `no DATE parameter @${name}`);
-  }
-  return problems;
-}
-
-function dateParam(body: Record<string, unknown>, name: string): string | undefined {
-  const params = Array.isArray(body.queryParameters) ? (body.queryParameters as Array<Record<string, any>>) : [];
-  return params.find((q) => q.name === name)?.parameterValue?.value;
-}
-
-function rebase(rows: AggregateFixture["rows"], since: string): AggregateFixture["rows"] {
-  const days = rows.map((r) => r.period_start).filter((d): d is string => d !== null).sort();
-  const first = days[0];
-  if (!first) return rows;
-  const shiftMs = Date.parse(`${since}T00:00:00Z`) - Date.parse(`${first.slice(0, 10)}T00:00:00Z`);
-  return rows.map((r) =>
-    r.period_start == null ? r : { ...r, period_start: new Date(Date.parse(r.period_start) + shiftMs).toISOString().replace(".000Z", "Z") },
-  );
-}
-
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
     let data = "";
@@ -145,8 +112,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   const errors = (opts.errors ?? []).map((e) => ({ ...e }));
   let incomplete = opts.incompleteAnswers ?? 0;
   let jobs = 0;
-  const jobRows = new Map<string, AggregateFixture["rows"]>();
-  const jobSchema = new Map<string, Column[]>();
+  const jobRows = new Map<string, { schema: Column[]; rows: AggregateFixture["rows"]; bytes: string }>();
   const hung = new Set<IncomingMessage["socket"]>();
   const hang = (req: IncomingMessage): void => {
     hung.add(req.socket);
@@ -154,8 +120,7 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
   };
 
   const page = (jobId: string, projectId: string, offset: number): Record<string, unknown> => {
-    const rows = jobRows.get(jobId) ?? [];
-    const schema = jobSchema.get(jobId) ?? opts.fixture.schema;
+    const { schema, rows, bytes } = jobRows.get(jobId) ?? { schema: [], rows: [], bytes: "0" };
     const slice = rows.slice(offset, offset + pageSize);
     const next = offset + pageSize < rows.length ? `page-${offset + pageSize}` : undefined;
     return {
@@ -165,8 +130,8 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
       schema: { fields: schema.map((c) => ({ name: c.name, type: c.type, mode: "NULLABLE" })) },
       rows: slice.map((row) => ({ f: schema.map((c) => ({ v: row[c.name] ?? null })) })),
       totalRows: String(rows.length),
-      totalBytesProcessed: opts.fixture.totalBytesProcessed,
-      totalBytesBilled: opts.fixture.totalBytesProcessed,
+      totalBytesProcessed: bytes,
+      totalBytesBilled: bytes,
       cacheHit: false,
       ...(next ? { pageToken: next } : {}),
     };
@@ -177,6 +142,38 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
     if (e) e.times -= 1;
     return e;
   };
+
+  /**
+   * A FOCUS query: the request's shape is checked (named DATE parameters, no date in the text, the cost guard),
+   * then the SQL runs; an engine error is BigQuery's invalidQuery. A dry run answers the bytes without running.
+   */
+  async function answerFocusQuery(projectId: string, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, focus: FocusEngine): Promise<void> {
+    const problems = checkFocusRequest(body);
+    sqlProblems.push(problems);
+    if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
+    const injected = takeError("query");
+    if (injected?.status === 0) return hang(req);
+    if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+    const bytes = opts.focusBytes ?? 50_000_000;
+    if (bytes > Number(body.maximumBytesBilled)) {
+      return sendError(res, 400, "bytesBilledLimitExceeded", `Query exceeded limit for bytes billed: ${String(body.maximumBytesBilled)}. ${bytes} or higher required.`);
+    }
+    if (body.dryRun === true) return send(res, 200, { kind: "bigquery#queryResponse", jobComplete: true, totalBytesProcessed: String(bytes), cacheHit: false });
+    const parameters = Object.fromEntries(focusParameters(body).map((p) => [p.name, String(p.parameterValue?.value)]));
+    let result: Awaited<ReturnType<FocusEngine["run"]>>;
+    try {
+      result = await focus.run(String(body.query), parameters);
+    } catch (err) {
+      return sendError(res, 400, "invalidQuery", String((err as Error).message).split("\n")[0]!);
+    }
+    const jobId = `job_fake_${++jobs}`;
+    jobRows.set(jobId, { schema: result.schema as Column[], rows: result.rows, bytes: String(bytes) });
+    if (incomplete > 0) {
+      incomplete -= 1;
+      return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId, jobId, location: "US" }, jobComplete: false });
+    }
+    return send(res, 200, { ...page(jobId, projectId, 0), kind: "bigquery#queryResponse" });
+  }
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -195,8 +192,18 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         sendError(res, 401, "unauthorized", "Request is missing required authentication credential.");
         return;
       }
+      const table = path.match(/^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/);
+      if (req.method === "GET" && table && opts.focus) {
+        const injected = takeError("tables.get");
+        if (injected?.status === 0) return hang(req);
+        if (injected) return sendError(res, injected.status, injected.reason, injected.message);
+        const [, project, dataset, name] = table.map(decodeURIComponent);
+        const metadata = opts.focus.metadata(project!, dataset!, name!);
+        return metadata ? send(res, 200, metadata) : sendError(res, 404, "notFound", `Not found: Table ${project}:${dataset}.${name}`);
+      }
       const query = path.match(/^\/projects\/([^/]+)\/queries$/);
-      if (req.method === "POST" && query?.[1] && body) {
+      if (req.method === "POST" && query?.[1] && body && opts.focus) return answerFocusQuery(query[1], body, req, res, opts.focus);
+      if (req.method === "POST" && query?.[1] && body && opts.fixture) {
         const problems = opts.checkRequest ? opts.checkRequest(body) : checkQueryRequest(body, opts.bucket ?? "DAY");
         sqlProblems.push(problems);
         if (problems.length > 0) return sendError(res, 400, "invalidQuery", `fake: ${problems.join("; ")}`);
@@ -209,11 +216,15 @@ export async function startBigQueryFake(opts: BigQueryFakeOptions): Promise<BigQ
         }
         const jobId = `job_fake_${++jobs}`;
         const since = dateParam(body, "since") ?? "";
+        const fixture = opts.fixture;
+        const bytes = fixture.totalBytesProcessed;
         if (opts.lines) {
           const answer = await runExportSql(opts.lines, body);
-          jobRows.set(jobId, answer.rows);
-          jobSchema.set(jobId, answer.schema);
-        } else jobRows.set(jobId, opts.answer ? await opts.answer(body) : opts.rebaseToSince ? rebase(opts.fixture.rows, since) : opts.fixture.rows);
+          jobRows.set(jobId, { schema: answer.schema, rows: answer.rows, bytes });
+        } else {
+          const rows = opts.answer ? await opts.answer(body) : opts.rebaseToSince ? rebase(fixture.rows, since) : fixture.rows;
+          jobRows.set(jobId, { schema: fixture.schema, rows, bytes });
+        }
         if (incomplete > 0) {
           incomplete -= 1;
           return send(res, 200, { kind: "bigquery#queryResponse", jobReference: { projectId: query[1], jobId, location: "US" }, jobComplete: false });

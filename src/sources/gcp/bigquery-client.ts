@@ -97,7 +97,7 @@ function methodOf(uri: string): Method | "other" {
 }
 
 /** One REST call through the client (its credentials, endpoint and interceptors); the parsed body, unchecked. */
-function call(client: BigQuery, options: RequestOptions): Promise<unknown> {
+export function call(client: BigQuery, options: RequestOptions): Promise<unknown> {
   return new Promise((resolve, reject) => {
     client.request(options, (error: Error | null, body: unknown) => (error ? reject(error) : resolve(body)));
   });

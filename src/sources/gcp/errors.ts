@@ -16,6 +16,8 @@ export interface ErrorContext {
   jobProject: string;
   maximumBytesBilled: number;
   redactor: Redactor;
+  /** The option that named the table, for messages: --gcp-table unless said. */
+  option?: string;
 }
 
 /** An attempt that outlived the HttpPolicy's timeout. */
@@ -112,7 +114,7 @@ export function explainBigQueryError(error: unknown, ctx: ErrorContext): Provide
     );
   }
   if (why.includes("notFound") || err.code === 404) {
-    return new ProviderError("gcp", `${ctx.table} was not found (check --gcp-table, and gcp.location for a dataset outside the US): ${message}`);
+    return new ProviderError("gcp", `${ctx.table} was not found (check ${ctx.option ?? "--gcp-table"}, and gcp.location for a dataset outside the US): ${message}`);
   }
   if (err.code === 401 || /default credentials/i.test(message)) {
     return new ProviderError(

@@ -10,6 +10,12 @@ import { UsageError } from "../../errors.js";
  */
 const EXPORT_TABLE = /^([a-z][a-z0-9-]{0,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.(gcp_billing_export_(?:resource_)?v1_[0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*)$/;
 
+/**
+ * A FOCUS table or view (--focus-table): GCP's own FOCUS export or any table a team loaded, so any table name of
+ * letters, digits, underscores and hyphens, under the same project and dataset rules. Quoted in SQL all the same.
+ */
+const FOCUS_TABLE = /^([a-z][a-z0-9-]{0,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})\.([A-Za-z0-9_-]{1,1024})$/;
+
 export interface GcpTableName {
   project: string;
   dataset: string;
@@ -32,5 +38,14 @@ export function parseGcpTable(name: string): GcpTableName {
   const match = EXPORT_TABLE.exec(validateGcpTable(name));
   const [, project, dataset, table] = match ?? [];
   if (!project || !dataset || !table) throw new UsageError(`gcp table "${name}" could not be parsed`);
+  return { project, dataset, table };
+}
+
+/** Checks and splits a --focus-table name (`from` names where it was given) before anything runs: exit 2 otherwise. */
+export function parseFocusTable(name: string, from: string): GcpTableName {
+  const [, project, dataset, table] = FOCUS_TABLE.exec(name) ?? [];
+  if (!project || !dataset || !table) {
+    throw new UsageError(`${from} "${name.slice(0, 200)}" is not project.dataset.table (a project id, then letters, digits, _ and -)`);
+  }
   return { project, dataset, table };
 }
