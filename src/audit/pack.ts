@@ -109,6 +109,8 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       configFile: m.opts.configFile,
       utilizationFile: m.opts.utilizationFile,
       budget: m.opts.budget,
+      groupKeys: m.opts.groupKeys,
+      groupBudgets: m.opts.groupBudgets,
     };
     write(packPaths.run, json(run));
     const { userConfig: _config, ...options } = m.opts;

@@ -27,7 +27,7 @@ import { loadSetup, type Setup } from "./setup.js";
 import { reportData } from "./report-data.js";
 import { auditFor, type AuditPlan } from "../audit/run-hook.js";
 import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
-import { attributionParts, overBudget } from "./attribution.js";
+import { overBudget } from "./attribution.js";
 import { checkKeyLimits } from "../attribution/limits.js";
 import { groupBudgetMessages } from "../report/group-budget-text.js";
 
@@ -333,23 +333,21 @@ async function runStages(
       for (const f of gathered.failures) log.error(redactor.redact(f));
       throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
     }
-    report = {
-      ...reportData(
-        {
-          head,
-          estimated,
-          budget: opts.budget,
-          sourceWarnings: gathered.warnings,
-          sourceFailures: gathered.failures,
-          intensity,
-          companion,
-          usedKeys,
-          availability: setup.availability,
-        },
-        redactor,
-      ),
-      ...attributionParts(estimated, opts, window.days),
-    };
+    report = reportData(
+      {
+        head,
+        estimated,
+        budget: opts.budget,
+        groupBudgets: opts.groupBudgets,
+        sourceWarnings: gathered.warnings,
+        sourceFailures: gathered.failures,
+        intensity,
+        companion,
+        usedKeys,
+        availability: setup.availability,
+      },
+      redactor,
+    );
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
     if (ledger) {
