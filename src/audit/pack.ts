@@ -30,7 +30,7 @@ export interface PackPlan {
   dir: string;
   key: SigningKey | null;
   queries: Record<string, { name: string; params: unknown }[]>;
-  record(source: ProviderId | "athena", name: string, params: unknown): void;
+  record(source: ProviderId | "athena" | "export", name: string, params: unknown): void;
 }
 
 export function auditPlan(dir: string, key: SigningKey | null): PackPlan {

@@ -16,6 +16,8 @@ export interface AuditPlan {
   record(provider: ProviderId, name: string, params: unknown): void;
   /** The same for an Athena table read in place (--athena-table). */
   recordAthena(name: string, params: unknown): void;
+  /** The same for --export files read by the embedded engine. */
+  recordExport(name: string, params: unknown): void;
   open(
     m: Pick<PackMaterial, "rows" | "batching" | "tables" | "sourceWarnings" | "sourceFailures" | "head"> & { color: boolean; width: number | null },
     setup: Setup,
@@ -38,6 +40,7 @@ export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "
   return {
     record: plan.record,
     recordAthena: (name, params) => plan.record("athena", name, params),
+    recordExport: (name, params) => plan.record("export", name, params),
     open: (m, setup, leftovers, redactor) =>
       openPack(
         plan,

@@ -225,7 +225,7 @@ async function runStages(
       ? demoLocalUsage(opts, log, scan)
       : opts.inputFile
         ? await readInputUsage(resolve(deps.cwd, opts.inputFile), opts, scan, readProgress(log, opts.inputFile, () => stopIfInterrupted(deps.interrupt)))
-        : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan);
+        : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan, audit?.recordExport);
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
