@@ -12,7 +12,7 @@ import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
 import type { WatchedStdout } from "../io/stdout.js";
-import { tempName } from "../io/temp-names.js";
+import { packTempName } from "../io/temp-names.js";
 import type { UsageRows } from "../pipeline/estimate-pass.js";
 import type { ReportData } from "../report/model.js";
 import type { IntensitySignal, ProviderId } from "../schema.js";
@@ -70,7 +70,7 @@ export interface OpenPack {
  */
 export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Leftovers; redactor: Redactor }): OpenPack {
   createOutDir(dirname(plan.dir), deps.leftovers);
-  const tmp = tempName(plan.dir);
+  const tmp = packTempName(plan.dir);
   deps.leftovers.file(tmp);
   // A disk that filled or a permission that changed since the check: one line, and the run's files stay out too.
   const guarded = async <T>(step: () => T | Promise<T>): Promise<T> => {

@@ -1,7 +1,8 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { CliOptions } from "../cli/options.js";
 import type { Leftovers } from "../io/leftovers.js";
+import { removeStaleTemporaries } from "../io/temp-names.js";
 import type { RunDeps } from "../pipeline/run.js";
 import type { Setup } from "../pipeline/setup.js";
 import type { ProviderId } from "../schema.js";
@@ -18,6 +19,8 @@ export interface AuditPlan {
   recordAthena(name: string, params: unknown): void;
   /** The same for --export files read by the embedded engine. */
   recordExport(name: string, params: unknown): void;
+  /** Before this run creates anything: removes the pack directories that killed runs left beside DIR. */
+  sweepStale(): void;
   open(
     m: Pick<PackMaterial, "rows" | "batching" | "tables" | "sourceWarnings" | "sourceFailures" | "head"> & { color: boolean; width: number | null },
     setup: Setup,
@@ -41,6 +44,7 @@ export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "
     record: plan.record,
     recordAthena: (name, params) => plan.record("athena", name, params),
     recordExport: (name, params) => plan.record("export", name, params),
+    sweepStale: () => removeStaleTemporaries(dirname(dir)),
     open: (m, setup, leftovers, redactor) =>
       openPack(
         plan,

@@ -181,6 +181,7 @@ async function runStages(
   const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || setup.athena !== null;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
+  audit?.sweepStale();
   const leftovers = deps.leftovers ?? new Leftovers();
   const stdout = watchStdout(deps.stdout);
   // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
