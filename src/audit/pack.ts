@@ -144,7 +144,9 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       toolVersion: build.toolVersion,
       commit: build.commit,
       commitDirty: build.dirty,
-      queries: redactStrings(plan.queries, clean) as Manifest["queries"],
+      // The queries are carbon-track's own text, built from the options and config: the secrets it knows are taken
+      // out, but no shape, which would blank parts of the SQL (`l.key = '…'`) and the record would not be what was sent.
+      queries: redactStrings(plan.queries, (text) => deps.redactor.redactKnown(text)) as Manifest["queries"],
       signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
       files: listed.map((path) => {
         const bytes = readFileSync(join(tmp, path));
