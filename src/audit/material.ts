@@ -3,6 +3,8 @@ import type { IntensityTable, IntensityValue, RegionProvenance } from "../intens
 import type { IntensitySignal } from "../schema.js";
 import type { JsonHead } from "../report/json.js";
 import type { Format, Stamp } from "../cli/options.js";
+import type { GroupBudget } from "../attribution/budgets.js";
+import type { GroupKey } from "../attribution/keys.js";
 
 /**
  * What a pack's inputs/ hold, as files: written by the run (pack.ts), read back by `replay`. Everything the
@@ -23,6 +25,10 @@ export interface PackRun {
   /** The --utilization path as given, or null; its bytes are inputs/utilization.csv. */
   utilizationFile: string | null;
   budget: { kg: number; perDay: boolean } | null;
+  /** The --group-by keys (tag aliases resolved): the detail files' columns and the report's tables by group. */
+  groupKeys: GroupKey[];
+  /** The group budgets (--budget NAME=VALUE:KG and the config's), each with the key it is for. */
+  groupBudgets: GroupBudget[];
 }
 
 /** inputs/source-notes.json: what the sources and the ledger said, as the report quotes it (redacted). */

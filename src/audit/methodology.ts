@@ -19,6 +19,28 @@ const kg = (n: number): string => n.toFixed(3);
 /** Text from data inside a Markdown table cell: a pipe or a line break would end the cell. */
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 
+/** The --group-by keys with the tag names asked of each provider, and each group budget with its outcome. */
+function grouping(run: PackRun, report: ReportData): string[] {
+  if (run.groupKeys.length === 0) return ["- Grouped by: nothing (no --group-by)."];
+  const named = (k: PackRun["groupKeys"][number]): string =>
+    k.kind === "account"
+      ? "account (the billing account, subscription or project)"
+      : k.kind === "cost-category"
+        ? `${k.id} (column ${k.column}; an AWS cost category, untagged elsewhere)`
+        : `${k.id} (column ${k.column}; asked as AWS "${k.names.aws}", Azure "${k.names.azure}", GCP "${k.names.gcp}")`;
+  const lines = [
+    `- Grouped by: ${run.groupKeys.map((k) => cell(named(k))).join("; ")}. Usage without the tag is "(untagged)", kept in every total; each key's groups add up to the totals.`,
+  ];
+  const statuses = report.groupBudgets ?? [];
+  if (run.groupBudgets.length === 0) lines.push("- Group budgets: none.");
+  run.groupBudgets.forEach((b, i) => {
+    const s = statuses[i]?.status;
+    const outcome = s ? `: ${kg(s.usedKg)} kg of ${kg(s.limitKg)} kg (central CO2e of the group), ${s.exceeded ? "exceeded" : s.highExceeded ? "within, high bound over" : "within"}` : "";
+    lines.push(`- Group budget ${cell(b.key.id)}=${cell(b.value)}: ${b.kg} kg${b.perDay ? " per day" : " for the window"}${outcome}.`);
+  });
+  return lines;
+}
+
 /**
  * methodology.md of one pack: the formulas with this run's parameters, the signals and where each region's figure
  * came from, the fallbacks taken and why, what was left out of the totals (with its hours), and how the band is
@@ -55,6 +77,7 @@ export function methodology(m: MethodologyInput): string {
         `per GPU ${catalog.embodied.perGpuKg.value} kg (${catalog.embodied.perGpuKg.low}-${catalog.embodied.perGpuKg.high}); reported apart from the operational CO2e.`
       : "- Embodied: left out (--no-embodied).",
     `- Budget: ${run.budget ? `${run.budget.kg} kg${run.budget.perDay ? " per day" : " for the window"}` : "none"}.`,
+    ...grouping(run, report),
     "",
     "## Totals",
     "",

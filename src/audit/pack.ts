@@ -12,7 +12,7 @@ import { describeFsError } from "../io/fs-errors.js";
 import type { Leftovers } from "../io/leftovers.js";
 import { createOutDir } from "../io/out-dir.js";
 import type { WatchedStdout } from "../io/stdout.js";
-import { tempName } from "../io/temp-names.js";
+import { packTempName } from "../io/temp-names.js";
 import type { UsageRows } from "../pipeline/estimate-pass.js";
 import type { ReportData } from "../report/model.js";
 import type { IntensitySignal, ProviderId } from "../schema.js";
@@ -30,7 +30,7 @@ export interface PackPlan {
   dir: string;
   key: SigningKey | null;
   queries: Record<string, { name: string; params: unknown }[]>;
-  record(source: ProviderId | "athena" | "bigquery", name: string, params: unknown): void;
+  record(source: ProviderId | "athena" | "bigquery" | "export", name: string, params: unknown): void;
 }
 
 export function auditPlan(dir: string, key: SigningKey | null): PackPlan {
@@ -70,7 +70,7 @@ export interface OpenPack {
  */
 export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Leftovers; redactor: Redactor }): OpenPack {
   createOutDir(dirname(plan.dir), deps.leftovers);
-  const tmp = tempName(plan.dir);
+  const tmp = packTempName(plan.dir);
   deps.leftovers.file(tmp);
   // A disk that filled or a permission that changed since the check: one line, and the run's files stay out too.
   const guarded = async <T>(step: () => T | Promise<T>): Promise<T> => {
@@ -109,6 +109,8 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       configFile: m.opts.configFile,
       utilizationFile: m.opts.utilizationFile,
       budget: m.opts.budget,
+      groupKeys: m.opts.groupKeys,
+      groupBudgets: m.opts.groupBudgets,
     };
     write(packPaths.run, json(run));
     const { userConfig: _config, ...options } = m.opts;
@@ -142,7 +144,9 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
       toolVersion: build.toolVersion,
       commit: build.commit,
       commitDirty: build.dirty,
-      queries: redactStrings(plan.queries, clean) as Manifest["queries"],
+      // The queries are carbon-track's own text, built from the options and config: the secrets it knows are taken
+      // out, but no shape, which would blank parts of the SQL (`l.key = '…'`) and the record would not be what was sent.
+      queries: redactStrings(plan.queries, (text) => deps.redactor.redactKnown(text)) as Manifest["queries"],
       signature: plan.key ? { algorithm: "ed25519", publicKeySha256: plan.key.publicKeySha256, publicKeyPem: plan.key.publicKeyPem } : null,
       files: listed.map((path) => {
         const bytes = readFileSync(join(tmp, path));

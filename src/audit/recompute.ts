@@ -110,17 +110,19 @@ export async function recompute(pack: ReadPack, into: string, redactor: Redactor
       latestOnPartial: run.output.latestOnPartial,
       engine,
       html,
+      groupKeys: run.groupKeys,
     });
     const plans = topPlans(
       batches.flatMap((b) => b.plans),
       defaultSuggestionLimits,
     );
-    const estimated = await estimatePass(() => pack.usage, factors, plans, output.record, () => undefined);
+    const estimated = await estimatePass(() => pack.usage, factors, plans, output.record, () => undefined, run.groupKeys);
     const report = reportData(
       {
         head: run.head,
         estimated,
         budget: run.budget,
+        groupBudgets: run.groupBudgets,
         sourceWarnings: pack.notes.warnings,
         sourceFailures: pack.notes.failures,
         intensity,

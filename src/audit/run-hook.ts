@@ -1,7 +1,8 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { CliOptions } from "../cli/options.js";
 import type { Leftovers } from "../io/leftovers.js";
+import { removeStaleTemporaries } from "../io/temp-names.js";
 import type { RunDeps } from "../pipeline/run.js";
 import type { Setup } from "../pipeline/setup.js";
 import type { ProviderId } from "../schema.js";
@@ -16,6 +17,10 @@ export interface AuditPlan {
   record(provider: ProviderId, name: string, params: unknown): void;
   /** The same for a table read in place (--athena-table, --focus-table), under the service that ran it. */
   recordTable(service: "athena" | "bigquery", name: string, params: unknown): void;
+  /** The same for --export files read by the embedded engine. */
+  recordExport(name: string, params: unknown): void;
+  /** Before this run creates anything: removes the pack directories that killed runs left beside DIR. */
+  sweepStale(): void;
   open(
     m: Pick<PackMaterial, "rows" | "batching" | "tables" | "sourceWarnings" | "sourceFailures" | "head"> & { color: boolean; width: number | null },
     setup: Setup,
@@ -38,6 +43,8 @@ export function auditFor(opts: CliOptions, deps: Pick<RunDeps, "env" | "cwd" | "
   return {
     record: plan.record,
     recordTable: (service, name, params) => plan.record(service, name, params),
+    recordExport: (name, params) => plan.record("export", name, params),
+    sweepStale: () => removeStaleTemporaries(dirname(dir)),
     open: (m, setup, leftovers, redactor) =>
       openPack(
         plan,

@@ -5,7 +5,8 @@ import { processAlive as alive } from "./process-alive.js";
 
 /**
  * The names of carbon-track's temporary files, `.<name>.<pid>.<random>.tmp`, and the sweep that removes those a
- * killed run left behind. Only our own names match: `.carbon_….csv` output files and the --out probe.
+ * killed run left behind. Only our own names match: `.carbon_….csv` output files, the --out probe and the --audit
+ * pack's directory.
  */
 
 const random = (): string => randomBytes(4).toString("hex");
@@ -14,8 +15,12 @@ export const tempName = (path: string): string => join(dirname(path), `.${basena
 
 export const probeName = (): string => `.carbon-track-probe.${process.pid}.${random()}.tmp`;
 
-const ours = /^\.(?:carbon_\w+\.csv|carbon-track-probe)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** An --audit pack's directory while it is written, beside where it goes (its name says whose pack it is). */
+export const packTempName = (path: string): string => join(dirname(path), `.carbon-track-audit.${basename(path)}.${process.pid}.${random()}.tmp`);
 
+const ours = /^\.(?:carbon_\w+\.csv|carbon-track-probe)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** A pack's temporary directory: the only temporary that is a directory, removed with what it holds. */
+const oursDir = /^\.carbon-track-audit\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/s;
 
 /**
  * Removes our temporary files in `dir` whose process is gone. One with our own pid is stale too: this run has not
@@ -30,10 +35,19 @@ export function removeStaleTemporaries(dir: string): void {
     return;
   }
   for (const name of names) {
-    const pid = ours.exec(name)?.[1];
+    const file = ours.exec(name)?.[1];
+    const directory = file === undefined ? oursDir.exec(name)?.[1] : undefined;
+    const pid = file ?? directory;
     if (pid === undefined) continue;
     if (Number(pid) !== process.pid && alive(Number(pid))) continue;
     const path = join(dir, name);
-    if (lstatSync(path, { throwIfNoEntry: false })?.isFile()) rmSync(path, { force: true });
+    // lstat: a link under our name is left alone, never followed.
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    try {
+      if (file !== undefined && stat?.isFile()) rmSync(path, { force: true });
+      if (directory !== undefined && stat?.isDirectory()) rmSync(path, { force: true, recursive: true });
+    } catch {
+      // Not ours to remove after all (another user's, a read-only mount): a later run tries again.
+    }
   }
 }

@@ -80,12 +80,18 @@ export function demoLocalUsage(opts: CliOptions, log: Logger, scan: UsageScan): 
  * Reads --export files: the embedded engine (loaded here, lazily) filters and aggregates them, and only the
  * aggregated rows are held. An explicit window is pushed into the engine's SQL; without one, the data's span.
  */
-export async function readExportUsage(paths: string[], opts: CliOptions, log: Logger, scan: UsageScan): Promise<LocalUsage> {
+export async function readExportUsage(
+  paths: string[],
+  opts: CliOptions,
+  log: Logger,
+  scan: UsageScan,
+  record?: (name: string, params: unknown) => void,
+): Promise<LocalUsage> {
   const window = opts.windowExplicit
     ? { from: `${opts.window.since}T00:00:00Z`, to: `${formatDay(addDays(parseDay(opts.window.until, "--until"), 1))}T00:00:00Z` }
     : null;
   const { readExports } = await import("../sources/exports/read.js");
-  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity, groupKeys: opts.groupKeys });
+  const got = await readExports({ paths, format: opts.exportFormat, window, granularity: opts.window.granularity, groupKeys: opts.groupKeys, record });
   for (const n of got.notes) log.verbose(n);
   let minStart = "";
   let maxStart = "";

@@ -7,6 +7,8 @@ import type { JsonHead } from "../report/json.js";
 import type { ReportData } from "../report/model.js";
 import type { Redactor } from "../text/redact.js";
 import type { Budget } from "../cli/options.js";
+import type { GroupBudget } from "../attribution/budgets.js";
+import { attributionParts } from "./attribution.js";
 import type { Estimated } from "./estimate-pass.js";
 import { describeEstimateWarning } from "./warnings.js";
 
@@ -15,6 +17,8 @@ export interface ReportParts {
   head: JsonHead;
   estimated: Estimated;
   budget: Budget | null;
+  /** --budget NAME=VALUE:KG and the config's groupBudgets: each compared with its group of the --group-by sums. */
+  groupBudgets: readonly GroupBudget[];
   /** What the sources said (a replay reads them from the pack). */
   sourceWarnings: readonly string[];
   sourceFailures: readonly string[];
@@ -44,5 +48,6 @@ export function reportData(p: ReportParts, redactor: Redactor): ReportData {
     suggestions: p.estimated.suggestions,
     suggestionGaps: suggestionGaps(summary.byRegionInstanceType, p.availability, defaultSuggestionLimits.emitters),
     budget,
+    ...attributionParts(p.estimated, p.groupBudgets, p.head.period.days),
   };
 }

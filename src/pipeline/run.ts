@@ -28,7 +28,7 @@ import { loadSetup, type Setup } from "./setup.js";
 import { reportData } from "./report-data.js";
 import { auditFor, type AuditPlan } from "../audit/run-hook.js";
 import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
-import { attributionParts, overBudget } from "./attribution.js";
+import { overBudget } from "./attribution.js";
 import { checkKeyLimits } from "../attribution/limits.js";
 import { groupBudgetMessages } from "../report/group-budget-text.js";
 
@@ -184,6 +184,7 @@ async function runStages(
   const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || table;
   const providers = local ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
+  audit?.sweepStale();
   const leftovers = deps.leftovers ?? new Leftovers();
   const stdout = watchStdout(deps.stdout);
   // What an interrupt leaves: csv and json stream to stdout as rows are estimated, so part of the data may be there.
@@ -228,7 +229,7 @@ async function runStages(
       ? demoLocalUsage(opts, log, scan)
       : opts.inputFile
         ? await readInputUsage(resolve(deps.cwd, opts.inputFile), opts, scan, readProgress(log, opts.inputFile, () => stopIfInterrupted(deps.interrupt)))
-        : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan);
+        : await readExportUsage(opts.exportPaths.map((p) => resolve(deps.cwd, p)), opts, log, scan, audit?.recordExport);
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
@@ -336,23 +337,21 @@ async function runStages(
       for (const f of gathered.failures) log.error(redactor.redact(f));
       throw new CarbonTrackError("no usage in the window: nothing was written", ExitCode.error);
     }
-    report = {
-      ...reportData(
-        {
-          head,
-          estimated,
-          budget: opts.budget,
-          sourceWarnings: gathered.warnings,
-          sourceFailures: gathered.failures,
-          intensity,
-          companion,
-          usedKeys,
-          availability: setup.availability,
-        },
-        redactor,
-      ),
-      ...attributionParts(estimated, opts, window.days),
-    };
+    report = reportData(
+      {
+        head,
+        estimated,
+        budget: opts.budget,
+        groupBudgets: opts.groupBudgets,
+        sourceWarnings: gathered.warnings,
+        sourceFailures: gathered.failures,
+        intensity,
+        companion,
+        usedKeys,
+        availability: setup.availability,
+      },
+      redactor,
+    );
     talk(report, opts, log, { ...gathered.requests, intensity: tables.marginal.requests, location: tables.average.requests });
     interrupted();
     if (ledger) {

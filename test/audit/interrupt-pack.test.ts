@@ -24,7 +24,7 @@ describe("an interrupted run with --audit", () => {
     // Signalled once the pack's temporary directory exists beside it: the run is estimating and writing.
     let running = true;
     void closed.then(() => (running = false));
-    while (running && !readdirSync(dir).some((f) => /^\.pack\.\d+\.[0-9a-f]{8}\.tmp$/.test(f))) await new Promise((r) => setTimeout(r, 5));
+    while (running && !readdirSync(dir).some((f) => /^\.carbon-track-audit\.pack\.\d+\.[0-9a-f]{8}\.tmp$/.test(f))) await new Promise((r) => setTimeout(r, 5));
     child.kill("SIGINT");
     const code = await closed;
     expect(code, stderr).toBe(130);

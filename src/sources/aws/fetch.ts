@@ -33,7 +33,7 @@ export async function fetchAwsUsage(ctx: SourceContext): Promise<SourceResult> {
     ctx.recordQuery?.("aws", "GetCostAndUsage", main);
     for await (const page of calls.costAndUsagePages(main)) addPage(mapped, page.ResultsByTime, wanted, ctx.config.aws?.regionPrefixes);
     const [key] = tagKeys(ctx.groupKeys ?? []);
-    if (key) mapped = await splitByTag(calls, { main, gpuTypes: wanted, prefixes: ctx.config.aws?.regionPrefixes, log: ctx.log }, mapped, key);
+    if (key) mapped = await splitByTag(calls, { main, gpuTypes: wanted, prefixes: ctx.config.aws?.regionPrefixes, log: ctx.log, record: (q) => ctx.recordQuery?.("aws", "GetCostAndUsage", q) }, mapped, key);
 
     ctx.log.verbose(`AWS: ${calls.requests.GetCostAndUsage ?? 0} GetCostAndUsage and ${calls.requests.GetDimensionValues ?? 0} GetDimensionValues requests`);
     const failures = [...mapped.failures];

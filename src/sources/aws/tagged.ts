@@ -27,7 +27,14 @@ export function taggedQuery(main: GetCostAndUsageCommandInput, account: string, 
  */
 export async function splitByTag(
   calls: CostExplorerCalls,
-  q: { main: GetCostAndUsageCommandInput; gpuTypes: ReadonlySet<string>; prefixes: Readonly<Record<string, string>> | undefined; log: Logger },
+  q: {
+    main: GetCostAndUsageCommandInput;
+    gpuTypes: ReadonlySet<string>;
+    prefixes: Readonly<Record<string, string>> | undefined;
+    log: Logger;
+    /** --audit: each query as sent. */
+    record?(query: GetCostAndUsageCommandInput): void;
+  },
   whole: Mapped,
   key: GroupKey,
 ): Promise<Mapped> {
@@ -36,7 +43,9 @@ export async function splitByTag(
   const tagged = emptyMapped();
   for (const account of accounts) {
     q.log.progress(`AWS: reading ${key.id} of account ${account}`);
-    for await (const page of calls.costAndUsagePages(taggedQuery(q.main, account, key))) addPage(tagged, page.ResultsByTime, q.gpuTypes, q.prefixes, { account, key });
+    const query = taggedQuery(q.main, account, key);
+    q.record?.(query);
+    for await (const page of calls.costAndUsagePages(query)) addPage(tagged, page.ResultsByTime, q.gpuTypes, q.prefixes, { account, key });
   }
   return {
     records: tagged.records,

@@ -16,6 +16,8 @@ export interface ExportRequest {
   granularity: "daily" | "hourly";
   /** --group-by keys, read from the lines' tags. */
   groupKeys?: readonly GroupKey[];
+  /** --audit: the aggregation as the engine runs it, with the files it reads and the window. */
+  record?(name: string, params: unknown): void;
 }
 
 /**
@@ -60,7 +62,10 @@ export async function readExports(req: ExportRequest): Promise<ExportUsage> {
     let rows: Record<string, unknown>[];
     try {
       const window = req.window ? { from: `TIMESTAMPTZ ${lit(req.window.from)}`, to: `TIMESTAMPTZ ${lit(req.window.to)}` } : null;
-      rows = await engine.rows(gpuHoursSql({ source: from, detected, dialect: duckdbDialect, window, granularity: req.granularity, groupKeys: req.groupKeys }));
+      const sql = gpuHoursSql({ source: from, detected, dialect: duckdbDialect, window, granularity: req.granularity, groupKeys: req.groupKeys });
+      // The engine takes no bound parameters here: the window and the files are literals in the SQL, listed beside it.
+      req.record?.("DuckDB query", { format: detected.label, files: [...files.parquet, ...files.csv], window: req.window, sql });
+      rows = await engine.rows(sql);
     } catch (err) {
       throw new UsageError(`--export ${detected.label} cannot be read: ${firstLine(err)}`);
     }

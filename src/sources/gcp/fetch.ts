@@ -10,7 +10,7 @@ export async function fetchGcpUsage(ctx: SourceContext): Promise<SourceResult> {
   const { tableName, jobProject, maximumBytesBilled, location, query } = gcpJob(ctx);
 
   ctx.log.progress(`gcp: querying ${tableName}`);
-  ctx.recordQuery?.("gcp", "jobs.query", { table: tableName, jobProject, location: location ?? null, maximumBytesBilled, sql: query.sql, dateParams: query.dateParams });
+  ctx.recordQuery?.("gcp", "jobs.query", { table: tableName, jobProject, location: location ?? null, maximumBytesBilled, sql: query.sql, dateParams: query.dateParams, stringParams: query.stringParams });
   const client = createBigQueryClient({ jobProject, location, env: ctx.env });
   const run = await registerTokens(client, ctx.redactor)
     .then(() => runQuery(client, { sql: query.sql, dateParams: query.dateParams, stringParams: query.stringParams, maximumBytesBilled, location }, ctx.http, ctx.signal))
