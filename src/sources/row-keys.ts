@@ -1,4 +1,5 @@
 import type { UsageRecord } from "../schema.js";
+import { plainUtcInstantMs } from "../text/calendar.js";
 import { normaliseRegion } from "./azure/region.js";
 
 /**
@@ -15,7 +16,8 @@ import { normaliseRegion } from "./azure/region.js";
  */
 export function rowKey(r: UsageRecord): string[] {
   const region = r.provider === "azure" ? normaliseRegion(r.region) : r.region.toLowerCase();
-  return [r.provider, r.account, region, r.instanceType.toLowerCase(), r.unit, String(Date.parse(r.periodStart))];
+  const ms = plainUtcInstantMs(r.periodStart);
+  return [r.provider, r.account, region, r.instanceType.toLowerCase(), r.unit, String(ms === ms ? ms : Date.parse(r.periodStart))];
 }
 
 export const sameRowKey = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((f, i) => f === b[i]);
