@@ -17,6 +17,8 @@ export type FieldType = "string" | "number" | "integer" | "boolean" | "datetime"
 export interface Column<T> {
   header: string;
   cell: (row: T) => string;
+  /** A number column's value (null: an empty cell), for writers that format it themselves (csv-bytes.ts). */
+  value?: (row: T) => number | null;
   type: FieldType;
   /** Decimals always printed, for `number` columns. */
   decimals?: number;
@@ -57,6 +59,7 @@ const num = <T>(header: string, digits: number, unit: string, description: strin
   unit,
   description,
   cell: memoNumber((v) => plainDecimal(v, digits), get),
+  value: get,
 });
 
 /** A number column's cells, the last one remembered (see txt). -0 and 0 print the same, so === is enough. */

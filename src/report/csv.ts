@@ -13,7 +13,8 @@ function needsQuotes(v: string): boolean {
   return false;
 }
 
-function cell(v: string): string {
+/** A cell as RFC 4180 writes it. */
+export function csvCell(v: string): string {
   return needsQuotes(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
@@ -25,8 +26,8 @@ const lastCells = new WeakMap<readonly unknown[], { text: string[]; csv: string[
 
 /** The header line of a CSV, CRLF included. */
 export function csvHeader<T>(columns: readonly CsvColumn<T>[]): string {
-  let line = cell(columns[0]!.header);
-  for (let c = 1; c < columns.length; c++) line += `,${cell(columns[c]!.header)}`;
+  let line = csvCell(columns[0]!.header);
+  for (let c = 1; c < columns.length; c++) line += `,${csvCell(columns[c]!.header)}`;
   return `${line}\r\n`;
 }
 
@@ -42,7 +43,7 @@ export function csvLine<T>(columns: readonly CsvColumn<T>[], row: T): string {
     const v = columns[c]!.cell(row);
     if (v !== text[c]) {
       text[c] = v;
-      csv[c] = cell(v);
+      csv[c] = csvCell(v);
     }
   }
   // One join makes one flat string; adding cell by cell would make a chain of small ones for the collector.

@@ -7,7 +7,8 @@ import { regularFile } from "../io/regular-file.js";
 import type { UsageRecord } from "../schema.js";
 import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
 import { IrregularCsv, PlainCsvReader } from "./plain-csv.js";
-import { HashSet53, keyHash, rowKey, sameRowKey } from "./row-keys.js";
+import { DuplicateCheck } from "./duplicate-check.js";
+import { rowKey, sameRowKey } from "./row-keys.js";
 
 /** How to read the file from its start, and a fingerprint that changes when the file does. */
 interface Source {
@@ -196,13 +197,13 @@ export interface InputRows {
 /**
  * Reads usage rows in carbon-track's normalized schema from a CSV file, streaming, and validates every row, handing
  * each to `onRow`. Any bad row is a UsageError (exit 2): users bring these files, and a wrong number must not pass
- * quietly. Nothing is kept per row but a 53-bit hash of its key (see HashSet53), so memory does not follow the file's
- * size; `rows()` reads the file again for the next pass.
+ * quietly. Nothing is kept per row but a bit for its start hour (see DuplicateCheck), so memory does not follow the
+ * file's size; `rows()` reads the file again for the next pass.
  */
 export async function readInputFile(file: string, onRow: (r: UsageRecord) => void): Promise<InputRows> {
   const source = openSource(file);
   const checked = await source.fingerprint();
-  const keys = new HashSet53();
+  const keys = new DuplicateCheck();
   let count = 0;
   for await (const take of rowParts(file, source)) {
     for (let row = take(); row !== null; row = take()) {
@@ -213,7 +214,7 @@ export async function readInputFile(file: string, onRow: (r: UsageRecord) => voi
         throw await located(file, source, count, err);
       }
       const key = rowKey(r);
-      if (!keys.add(keyHash(key))) {
+      if (!keys.add(key)) {
         const duplicate = await duplicateOf(file, source, count, key);
         if (duplicate) throw duplicate;
       }
