@@ -70,4 +70,6 @@ export interface IntensityContext {
 export interface IntensityProvider {
   readonly id: string;
   resolve(demands: RegionDemand[], ctx: IntensityContext): Promise<IntensityTable>;
+  /** Called once when a run starts reading its providers: requests that do not depend on the usage may start. */
+  prepare?(ctx: Omit<IntensityContext, "signal">): void;
 }

@@ -224,6 +224,7 @@ async function runStages(
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
     const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor };
+    marginalProvider.prepare?.(batchDeps.ctx);
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));
