@@ -65,6 +65,11 @@ export interface IntensityContext {
   http: HttpPolicy;
   /** Registers the WattTime token; cache files go through it before they are written. */
   redactor: Redactor;
+  /**
+   * The run's whole window when several resolve calls may ask for different days of it (one per billing provider):
+   * WattTime then fetches a zone's days in 32-day blocks of it, one request per zone and block for every call.
+   */
+  window?: { startMs: number; endMs: number } | null;
 }
 
 export interface IntensityProvider {

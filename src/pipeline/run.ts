@@ -19,7 +19,7 @@ import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type UsageRows } from "./estimate-pass.js";
-import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
+import { mergeTables, runWindowMs, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
 import { demoLocalUsage, readAthenaUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
 import { parseCli, type CliOptions } from "../cli/options.js";
@@ -197,6 +197,8 @@ async function runStages(
       now: deps.now,
       http,
       redactor,
+      // Each provider's calls ask for their own days: WattTime fetches the window's blocks once for all of them.
+      window: local ? null : runWindowMs(opts.window),
     },
   };
   // The hint comes once the usage is read: a bad --input must still give exactly one line.

@@ -20,7 +20,15 @@ function isZero(s: string, from: number): boolean {
 
 /** Human figures for the terminal: thousands separators, a fixed number of decimals. */
 export function human(value: number, digits = 1): string {
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return humanFormat(digits).format(value);
+}
+
+// toLocaleString builds a formatter on every call; a report prints thousands of figures with a few digit counts.
+const formats = new Map<number, Intl.NumberFormat>();
+function humanFormat(digits: number): Intl.NumberFormat {
+  let f = formats.get(digits);
+  if (!f) formats.set(digits, (f = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f;
 }
 
 export function percent(part: number, whole: number): string {

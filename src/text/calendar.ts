@@ -37,7 +37,13 @@ export function plainUtcInstantMs(t: string): number {
   const s = two(t, 17);
   // NaN fails every comparison, so a non-digit anywhere ends here too.
   if (!(y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= monthDays(y, mo) && h <= 23 && mi <= 59 && s <= 59)) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+  // Days since 1970-01-01 of a proleptic Gregorian date, counted from 1 March so the leap day ends a year.
+  const ya = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(ya / 400);
+  const yoe = ya - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000;
 }
 
 /**

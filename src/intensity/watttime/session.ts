@@ -122,7 +122,7 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
       return access.finally(() => handOver(call));
     },
     zoneAt: (latitude, longitude, call) => shared(places, `${latitude},${longitude}`, () => lookUpZone(latitude, longitude, call)),
-    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer", ctx.redactor) : null, nowMs, maxMoer),
+    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer", ctx.redactor) : null, nowMs, maxMoer, ctx.window ?? null),
     current: (zone, call) => shared(currents, zone, () => loadCurrent(zone, call)),
     warmUp() {
       if (access) return;
