@@ -14,6 +14,8 @@ export interface RunFigures {
   wire: Record<string, number>;
   /** What the CLI reported with --verbose (`<provider> requests: {...}`). */
   reported: Record<string, Record<string, number>>;
+  /** The paths of the requests that reached each fake. */
+  paths: Record<string, string[]>;
 }
 
 /** One `carbon-track 30` run against the proxies; cacheHome decides whether the WattTime cache is cold or warm. */
@@ -31,7 +33,8 @@ async function runOnce(fakes: Fakes, only: Provider[], cacheHome: string): Promi
   const reported: RunFigures["reported"] = {};
   for (const m of r.stderr.matchAll(/(\w+) requests: (\{.*\})$/gm)) reported[m[1]!] = JSON.parse(m[2]!) as Record<string, number>;
   const wire = Object.fromEntries(Object.entries(fakes.proxies).map(([id, p]) => [id, p.count()]));
-  return { wallMs: r.wallMs, wire, reported };
+  const paths = Object.fromEntries(Object.entries(fakes.proxies).map(([id, p]) => [id, p.paths()]));
+  return { wallMs: r.wallMs, wire, reported, paths };
 }
 
 const freshHome = (): string => mkdtempSync(join(tmpdir(), "ct-bench-home-"));

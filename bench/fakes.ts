@@ -44,10 +44,13 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-/** The four loopback fakes from the test suite, fed by its fixtures, each behind a proxy adding `delayMs`. */
-export async function startFakes(delayMs: number): Promise<Fakes> {
+/**
+ * The four loopback fakes from the test suite, fed by its fixtures, each behind a proxy adding `delayMs`.
+ * `awsPageSize`: groups per Cost Explorer page (small: more pages, as a large organisation's account gets).
+ */
+export async function startFakes(delayMs: number, opts: { awsPageSize?: number } = {}): Promise<Fakes> {
   const dir = mkdtempSync(join(tmpdir(), "ct-bench-"));
-  const aws = await startFakeCostExplorer(rebasedAws(loadDataset(`${repoRoot}test/fixtures/aws/usage.json`)));
+  const aws = await startFakeCostExplorer(rebasedAws(loadDataset(`${repoRoot}test/fixtures/aws/usage.json`)), opts.awsPageSize ? { pageSize: opts.awsPageSize } : {});
   const cert = makeTestCert();
   makeAzStub(cert.dir);
   const azureFixture = JSON.parse(readFileSync(`${repoRoot}test/fixtures/azure/usage.json`, "utf8")) as { subscriptions: Record<string, SubscriptionScript> };

@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 export interface LatencyProxy {
   url: string;
   count(): number;
+  /** The paths (with their queries) of the requests forwarded since the last reset. */
+  paths(): string[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -18,9 +20,11 @@ export async function startLatencyProxy(target: string, delayMs: number, tls?: {
   const upstream = new URL(target);
   const send = upstream.protocol === "https:" ? httpsRequest : httpRequest;
   let requests = 0;
+  let paths: string[] = [];
   let url = "";
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     requests++;
+    paths.push(req.url ?? "");
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -56,7 +60,11 @@ export async function startLatencyProxy(target: string, delayMs: number, tls?: {
   return {
     url,
     count: () => requests,
-    reset: () => void (requests = 0),
+    paths: () => [...paths],
+    reset: () => {
+      requests = 0;
+      paths = [];
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -173,9 +173,11 @@ export function openPack(plan: PackPlan, m: PackMaterial, deps: { leftovers: Lef
 
   return {
     tee(stdout) {
-      const keep = (text: string): void => {
+      const keep = (text: string | Uint8Array): void => {
         try {
-          writeSync(captured, text);
+          // A write may take part of the bytes: the rest follows until all are in.
+          const bytes = typeof text === "string" ? Buffer.from(text) : text;
+          for (let at = 0; at < bytes.length; ) at += writeSync(captured, bytes, at);
         } catch (err) {
           throw new CarbonTrackError(`cannot write the --audit pack ${plan.dir}: ${describeFsError(err)}: nothing was written`, ExitCode.error);
         }

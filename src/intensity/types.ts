@@ -65,9 +65,16 @@ export interface IntensityContext {
   http: HttpPolicy;
   /** Registers the WattTime token; cache files go through it before they are written. */
   redactor: Redactor;
+  /**
+   * The run's whole window when several resolve calls may ask for different days of it (one per billing provider):
+   * WattTime then fetches a zone's days in 32-day blocks of it, one request per zone and block for every call.
+   */
+  window?: { startMs: number; endMs: number } | null;
 }
 
 export interface IntensityProvider {
   readonly id: string;
   resolve(demands: RegionDemand[], ctx: IntensityContext): Promise<IntensityTable>;
+  /** Called once when a run starts reading its providers: requests that do not depend on the usage may start. */
+  prepare?(ctx: Omit<IntensityContext, "signal">): void;
 }

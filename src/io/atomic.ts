@@ -14,7 +14,7 @@ import { tempName } from "./temp-names.js";
 
 /** A file of the set, written piece by piece. */
 export interface StagedFile {
-  write(data: string): void;
+  write(data: string | Uint8Array): void;
 }
 
 export interface Staging {
@@ -92,7 +92,7 @@ export function staging(leftovers: Leftovers): Staging {
     return {
       write(data) {
         // A write may take less than all it is given: go on until the whole buffer is out.
-        const bytes = Buffer.from(data);
+        const bytes = typeof data === "string" ? Buffer.from(data) : data;
         guarded(path, () => {
           for (let at = 0; at < bytes.length; ) at += writeSync(e.fd!, bytes, at);
         });

@@ -10,7 +10,7 @@ import { describeFsError } from "./fs-errors.js";
  */
 export interface WatchedStdout {
   /** Writes; when the stream's buffer is full, returns a promise that settles once it drained (or failed). */
-  write(text: string): void | Promise<void>;
+  write(text: string | Uint8Array): void | Promise<void>;
   /** Writes and waits until the text has left the process (or failed). */
   writeAll(text: string): Promise<void>;
   /** The error stdout reported, if any. */

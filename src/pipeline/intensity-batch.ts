@@ -24,6 +24,14 @@ export interface BatchDeps {
   ctx: Omit<IntensityContext, "signal">;
 }
 
+/**
+ * The run's window as instants, for intensity sources that can fetch it in a few requests shared by the providers'
+ * calls (IntensityContext.window); `until` is the last day, included.
+ */
+export function runWindowMs(window: { since: string; until: string }): { startMs: number; endMs: number } {
+  return { startMs: Date.parse(`${window.since}T00:00:00Z`), endMs: Date.parse(`${window.until}T00:00:00Z`) + 86_400_000 };
+}
+
 /** A region and the distinct periods its rows cover: what the intensity stage must answer for it. */
 type RegionPeriods = { provider: ProviderId; region: string; periods: Map<string, string> };
 

@@ -12,7 +12,8 @@ import type { Logger } from "../log.js";
 import { suggestionColumns, summaryColumns, type Column } from "../report/columns.js";
 import { groupedDetailColumns, groupedSummaryColumns } from "../report/group-columns.js";
 import type { GroupKey } from "../attribution/keys.js";
-import { csvHeader, csvLine, toCsv } from "../report/csv.js";
+import { csvHeader, toCsv } from "../report/csv.js";
+import { CsvBytes } from "../report/csv-bytes.js";
 import { dataPackage } from "../report/datapackage.js";
 import { fileStamp } from "../report/files.js";
 import { jsonHead, jsonRecord, jsonTail, type JsonHead } from "../report/json.js";
@@ -113,15 +114,18 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
 
   if (ctx.format === "csv" || ctx.format === "json") {
     const json = ctx.format === "json";
-    const out = chunked((text) => ctx.stdout.write(text));
-    void out.add(json ? jsonHead(head) : csvHeader(detailColumns));
+    // JSON is text gathered in chunks; the CSV is written as bytes (report/csv-bytes.ts).
+    const text = chunked((t) => ctx.stdout.write(t));
+    const csv = new CsvBytes(detailColumns, (bytes) => ctx.stdout.write(bytes));
+    if (json) void text.add(jsonHead(head));
+    else csv.write(csvHeader(detailColumns));
     return {
-      record: (r) => out.add(json ? jsonRecord(r, count++) : csvLine(detailColumns, r)),
+      record: json ? (r) => text.add(jsonRecord(r, count++)) : (r) => csv.add(r),
       async finish(report) {
         // When and by which version the document was made: added keys, after the ones readers already know.
         const made = { generatedAt: ctx.now.toISOString(), toolVersion: toolVersion() };
-        if (json) await out.add(jsonTail(report, count, { ...(report.comparison ? { comparison: report.comparison } : {}), ...made }));
-        await out.flush();
+        if (json) await text.add(jsonTail(report, count, { ...(report.comparison ? { comparison: report.comparison } : {}), ...made }));
+        await (json ? text.flush() : csv.flush());
         if (ctx.html || ctx.seal) {
           if (ctx.html) createOutDir(ctx.outDir!, ctx.leftovers);
           const files = staging(ctx.leftovers);
@@ -140,10 +144,10 @@ export function openOutputs(head: JsonHead, ctx: OutputContext): OutputWriter {
   const files = staging(ctx.leftovers);
   const detailPath = join(dir, `carbon_detail${s}.csv`);
   const detail = files.open(detailPath);
-  const out = chunked((text) => detail.write(text));
-  void out.add(csvHeader(detailColumns));
+  const out = new CsvBytes(detailColumns, (bytes) => detail.write(bytes));
+  out.write(csvHeader(detailColumns));
   return {
-    record: (r) => out.add(csvLine(detailColumns, r)),
+    record: (r) => out.add(r),
     async finish(report) {
       await out.flush();
       const summaryPath = join(dir, `carbon_summary${s}.csv`);

@@ -17,7 +17,7 @@ import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 import { collectUsage, type Collected } from "./collect.js";
 import { estimatePass, type UsageRows } from "./estimate-pass.js";
-import { mergeTables, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
+import { mergeTables, runWindowMs, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
 import { demoLocalUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { readTableUsage } from "./table-usage.js";
 import { chooseIntensity } from "./intensity-choice.js";
@@ -207,6 +207,8 @@ async function runStages(
       now: deps.now,
       http,
       redactor,
+      // Each provider's calls ask for their own days: WattTime fetches the window's blocks once for all of them.
+      window: local ? null : runWindowMs(opts.window),
     },
   };
   // The hint comes once the usage is read: a bad --input must still give exactly one line.
@@ -234,6 +236,7 @@ async function runStages(
     gathered = { rows, window, providers: seen, warnings, failures: [], requests: {}, batches: [await resolveScanned(usage.scan)] };
   } else {
     const sourceCtx = { window: opts.window, env: deps.env, config: setup.config, catalog: setup.catalog, log, signal: deps.interrupt, http, redactor, groupKeys: opts.groupKeys, recordQuery: audit?.record };
+    marginalProvider.prepare?.(batchDeps.ctx);
     const collected = await collectUsage(providers!, sourceCtx, async (records) => {
       const scan = usageScan(batchDeps);
       const pace = pacer(() => stopIfInterrupted(deps.interrupt));

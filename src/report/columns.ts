@@ -17,6 +17,8 @@ export type FieldType = "string" | "number" | "integer" | "boolean" | "datetime"
 export interface Column<T> {
   header: string;
   cell: (row: T) => string;
+  /** A number column's value (null: an empty cell), for writers that format it themselves (csv-bytes.ts). */
+  value?: (row: T) => number | null;
   type: FieldType;
   /** Decimals always printed, for `number` columns. */
   decimals?: number;
@@ -24,12 +26,25 @@ export interface Column<T> {
   description: string;
 }
 
-const txt = <T>(header: string, description: string, get: (r: T) => string | null): Column<T> => ({
-  header,
-  type: "string",
-  description,
-  cell: (r) => neutralizeText(get(r) ?? ""),
-});
+// Each column remembers its last value and cell: consecutive rows of a detail CSV repeat most of them (sources,
+// notes, power, PUE, intensity), and formatting is most of the time of writing one.
+const txt = <T>(header: string, description: string, get: (r: T) => string | null): Column<T> => {
+  let last: string | null | undefined;
+  let lastCell = "";
+  return {
+    header,
+    type: "string",
+    description,
+    cell: (r) => {
+      const v = get(r);
+      if (v !== last) {
+        last = v;
+        lastCell = neutralizeText(v ?? "");
+      }
+      return lastCell;
+    },
+  };
+};
 const bool = <T>(header: string, description: string, get: (r: T) => boolean): Column<T> => ({
   header,
   type: "boolean",
@@ -43,11 +58,23 @@ const num = <T>(header: string, digits: number, unit: string, description: strin
   ...(digits === 0 ? {} : { decimals: digits }),
   unit,
   description,
-  cell: (r) => {
-    const v = get(r);
-    return v === null ? "" : plainDecimal(v, digits);
-  },
+  cell: memoNumber((v) => plainDecimal(v, digits), get),
+  value: get,
 });
+
+/** A number column's cells, the last one remembered (see txt). -0 and 0 print the same, so === is enough. */
+function memoNumber<T>(format: (v: number) => string, get: (r: T) => number | null): (r: T) => string {
+  let last: number | null | undefined;
+  let lastCell = "";
+  return (r) => {
+    const v = get(r);
+    if (v !== last) {
+      last = v;
+      lastCell = v === null ? "" : format(v);
+    }
+    return lastCell;
+  };
+}
 
 export const detailColumns: Column<CarbonRecord>[] = [
   txt("provider", "aws, azure or gcp", (r) => r.provider),

@@ -6,12 +6,29 @@
 export function plainDecimal(value: number, digits: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   const s = value.toFixed(digits);
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  return s.charCodeAt(0) === 45 && isZero(s, 1) ? s.slice(1) : s;
+}
+
+/** Whether `s` from `from` on is only zeros and a decimal point (no regex: this runs for every number of a detail CSV). */
+function isZero(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 48 && c !== 46) return false;
+  }
+  return true;
 }
 
 /** Human figures for the terminal: thousands separators, a fixed number of decimals. */
 export function human(value: number, digits = 1): string {
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return humanFormat(digits).format(value);
+}
+
+// toLocaleString builds a formatter on every call; a report prints thousands of figures with a few digit counts.
+const formats = new Map<number, Intl.NumberFormat>();
+function humanFormat(digits: number): Intl.NumberFormat {
+  let f = formats.get(digits);
+  if (!f) formats.set(digits, (f = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f;
 }
 
 export function percent(part: number, whole: number): string {

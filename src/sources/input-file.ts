@@ -6,7 +6,9 @@ import { CarbonTrackError, ExitCode, UsageError } from "../errors.js";
 import { regularFile } from "../io/regular-file.js";
 import type { UsageRecord } from "../schema.js";
 import { inputColumns, RowError, rowColumns, toRecord, type InputRow } from "./input-row.js";
-import { HashSet53, keyHash, rowKey, sameRowKey } from "./row-keys.js";
+import { IrregularCsv, PlainCsvReader } from "./plain-csv.js";
+import { DuplicateCheck } from "./duplicate-check.js";
+import { rowKey, sameRowKey } from "./row-keys.js";
 
 /** How to read the file from its start, and a fingerprint that changes when the file does. */
 interface Source {
@@ -55,12 +57,22 @@ function picker(file: string, header: readonly string[]): (cells: readonly strin
   const missing = inputColumns.filter((c) => !names.includes(c));
   if (missing.length) separatorHint(file, names);
   if (missing.length) throw new UsageError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (see docs/csv-schema.md)`);
-  const at = rowColumns.map((c) => [c, names.lastIndexOf(c)] as const).filter(([, i]) => i >= 0);
-  return (cells) => {
-    const row: InputRow = {};
-    for (const [c, i] of at) row[c] = cells[i];
-    return row;
-  };
+  const at = Object.fromEntries(rowColumns.map((c) => [c, names.lastIndexOf(c)])) as Record<(typeof rowColumns)[number], number>;
+  const optional = (i: number, cells: readonly string[]): string | undefined => (i < 0 ? undefined : cells[i]);
+  // One object shape for every row: the columns read, in one order (a missing optional column is undefined).
+  return (cells) => ({
+    provider: cells[at.provider],
+    account: cells[at.account],
+    region: cells[at.region],
+    instance_type: cells[at.instance_type],
+    unit: cells[at.unit],
+    quantity_hours: cells[at.quantity_hours],
+    period_start: cells[at.period_start],
+    period_end: cells[at.period_end],
+    estimated: cells[at.estimated],
+    cost: optional(at.cost, cells),
+    currency: optional(at.currency, cells),
+  });
 }
 
 /**
@@ -85,6 +97,64 @@ async function* parseRows(file: string, source: Source, lines: boolean): AsyncGe
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * The data rows, a part of the file at a time: each `take` hands out the rows of one part, one by one, then null.
+ * They are read by the byte-level splitter (src/sources/plain-csv.ts); from the first record it does not read as
+ * csv-parse would, csv-parse reads on (skipping the rows already handed out) and words any error.
+ */
+async function* rowParts(file: string, source: Source): AsyncGenerator<() => InputRow | null> {
+  let pick: ((cells: readonly string[]) => InputRow) | null = null;
+  let handed = 0;
+  // `take` runs in the caller's loop, outside this generator: it notes where the splitter gave up and stops.
+  let gaveUp = false;
+  let reader: PlainCsvReader | null = null;
+  try {
+    reader = await PlainCsvReader.open(file);
+    const plain = reader;
+    const take = (): InputRow | null => {
+      for (;;) {
+        let cells: string[] | null;
+        try {
+          cells = gaveUp ? null : plain.next();
+        } catch (err) {
+          if (!(err instanceof IrregularCsv)) throw err;
+          gaveUp = true;
+          cells = null;
+        }
+        if (cells === null) return null;
+        if (pick) {
+          handed++;
+          return pick(cells);
+        }
+        pick = picker(file, cells);
+      }
+    };
+    while (!gaveUp && (await reader.fill())) yield take;
+    if (!gaveUp) return;
+  } catch (err) {
+    throw readError(file, err);
+  } finally {
+    await reader?.close();
+  }
+  let skip = handed;
+  let rows: InputRow[] = [];
+  const part = (): (() => InputRow | null) => {
+    let i = 0;
+    const held = rows;
+    rows = [];
+    return () => (i < held.length ? held[i++]! : null);
+  };
+  for await (const { row } of parseRows(file, source, false)) {
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    rows.push(row);
+    if (rows.length === 256) yield part();
+  }
+  yield part();
 }
 
 /** Reads the rows again with their line numbers, up to data row `index` (0-based), visiting each. */
@@ -127,37 +197,41 @@ export interface InputRows {
 /**
  * Reads usage rows in carbon-track's normalized schema from a CSV file, streaming, and validates every row, handing
  * each to `onRow`. Any bad row is a UsageError (exit 2): users bring these files, and a wrong number must not pass
- * quietly. Nothing is kept per row but a 53-bit hash of its key (see HashSet53), so memory does not follow the file's
- * size; `rows()` reads the file again for the next pass.
+ * quietly. Nothing is kept per row but a bit for its start hour (see DuplicateCheck), so memory does not follow the
+ * file's size; `rows()` reads the file again for the next pass.
  */
 export async function readInputFile(file: string, onRow: (r: UsageRecord) => void): Promise<InputRows> {
   const source = openSource(file);
   const checked = await source.fingerprint();
-  const keys = new HashSet53();
+  const keys = new DuplicateCheck();
   let count = 0;
-  for await (const { row } of parseRows(file, source, false)) {
-    let r: UsageRecord;
-    try {
-      r = toRecord(row);
-    } catch (err) {
-      throw await located(file, source, count, err);
+  for await (const take of rowParts(file, source)) {
+    for (let row = take(); row !== null; row = take()) {
+      let r: UsageRecord;
+      try {
+        r = toRecord(row);
+      } catch (err) {
+        throw await located(file, source, count, err);
+      }
+      const key = rowKey(r);
+      if (!keys.add(key)) {
+        const duplicate = await duplicateOf(file, source, count, key);
+        if (duplicate) throw duplicate;
+      }
+      onRow(r);
+      count++;
     }
-    const key = rowKey(r);
-    if (!keys.add(keyHash(key))) {
-      const duplicate = await duplicateOf(file, source, count, key);
-      if (duplicate) throw duplicate;
-    }
-    onRow(r);
-    count++;
   }
   if (count === 0) throw new UsageError(`${file} has no data rows: expected a header and at least one row (see docs/csv-schema.md)`);
   const changed = (): CarbonTrackError => new CarbonTrackError(`${file} changed while it was being read: nothing more was written; run again`, ExitCode.error);
   async function* rows(): AsyncGenerator<UsageRecord> {
     let n = 0;
     try {
-      for await (const { row } of parseRows(file, source, false)) {
-        yield toRecord(row);
-        n++;
+      for await (const take of rowParts(file, source)) {
+        for (let row = take(); row !== null; row = take()) {
+          yield toRecord(row);
+          n++;
+        }
       }
     } catch (err) {
       if (err instanceof UsageError || err instanceof RowError) throw changed();

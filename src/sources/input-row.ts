@@ -1,5 +1,5 @@
 import { providerIds, type ProviderId, type UsageRecord } from "../schema.js";
-import { parseUtcInstant } from "../text/calendar.js";
+import { parseUtcInstant, plainUtcInstantMs } from "../text/calendar.js";
 
 /** Columns of an --input CSV (docs/csv-schema.md); extra columns are ignored, so a detail CSV reads back. */
 export const inputColumns = ["provider", "account", "region", "instance_type", "unit", "quantity_hours", "period_start", "period_end", "estimated"] as const;
@@ -7,7 +7,22 @@ export const inputColumns = ["provider", "account", "region", "instance_type", "
 export const rowColumns = [...inputColumns, "cost", "currency"] as const;
 export type InputRow = Partial<Record<(typeof rowColumns)[number], string>>;
 
-const decimal = /^-?\d+(\.\d+)?$/;
+/** `-?\d+(\.\d+)?`, by character codes. */
+function isPlainDecimal(s: string): boolean {
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const digitsFrom = i;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === digitsFrom) return false;
+  if (i === s.length) return true;
+  if (s.charCodeAt(i) !== 46) return false;
+  const fractionFrom = ++i;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  return i > fractionFrom && i === s.length;
+}
+
+/** Three letters A-Z. */
+const isCurrencyCode = (s: string): boolean => s.length === 3 && isUpper(s.charCodeAt(0)) && isUpper(s.charCodeAt(1)) && isUpper(s.charCodeAt(2));
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 const maxHours = 1e7;
 
 /** A bad cell: the caller adds the file and line, which only it knows. */
@@ -28,6 +43,8 @@ function text(row: InputRow, col: (typeof inputColumns)[number]): string {
 
 function instantOf(row: InputRow, col: "period_start" | "period_end"): { text: string; ms: number } {
   const v = text(row, col);
+  const ms = plainUtcInstantMs(v);
+  if (ms === ms) return { text: v, ms };
   const parsed = parseUtcInstant(v);
   if ("problem" in parsed) fail(`${col} "${v}" is ${parsed.problem}`);
   return { text: v, ms: parsed.ms };
@@ -40,7 +57,7 @@ export function toRecord(row: InputRow): UsageRecord {
   const unit = text(row, "unit");
   if (unit !== "instance-hour" && unit !== "gpu-hour") fail(`unit "${unit}" is not instance-hour or gpu-hour`);
   const q = text(row, "quantity_hours");
-  const quantity = decimal.test(q) ? Number(q) : NaN;
+  const quantity = isPlainDecimal(q) ? Number(q) : NaN;
   if (!Number.isFinite(quantity)) fail(`quantity_hours "${q}" is not a plain decimal number`);
   if (quantity < 0) fail(`quantity_hours ${q} is negative`);
   if (quantity > maxHours) fail(`quantity_hours ${q} is implausibly large (over ${maxHours} hours in one row)`);
@@ -62,9 +79,9 @@ export function toRecord(row: InputRow): UsageRecord {
   };
   const cost = row.cost?.trim();
   if (cost) {
-    if (!decimal.test(cost)) fail(`cost "${cost}" is not a plain decimal number`);
+    if (!isPlainDecimal(cost)) fail(`cost "${cost}" is not a plain decimal number`);
     const currency = row.currency?.trim() ?? "";
-    if (!/^[A-Z]{3}$/.test(currency)) fail(`cost needs a three-letter currency code (currency column), got "${currency}"`);
+    if (!isCurrencyCode(currency)) fail(`cost needs a three-letter currency code (currency column), got "${currency}"`);
     record.cost = Number(cost);
     record.currency = currency;
   }

@@ -1,4 +1,5 @@
 import type { UsageRecord } from "../schema.js";
+import { plainUtcInstantMs } from "../text/calendar.js";
 import { normaliseRegion } from "./azure/region.js";
 
 /**
@@ -15,7 +16,8 @@ import { normaliseRegion } from "./azure/region.js";
  */
 export function rowKey(r: UsageRecord): string[] {
   const region = r.provider === "azure" ? normaliseRegion(r.region) : r.region.toLowerCase();
-  return [r.provider, r.account, region, r.instanceType.toLowerCase(), r.unit, String(Date.parse(r.periodStart))];
+  const ms = plainUtcInstantMs(r.periodStart);
+  return [r.provider, r.account, region, r.instanceType.toLowerCase(), r.unit, String(ms === ms ? ms : Date.parse(r.periodStart))];
 }
 
 export const sameRowKey = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((f, i) => f === b[i]);
@@ -32,11 +34,12 @@ function finish32(h: number, m1: number, m2: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Two independent 32-bit lanes over the fields (each followed by a separator no UTF-16 unit can equal). */
-export function keyHash(fields: readonly string[]): { lo: number; hi: number } {
+/** Two independent 32-bit lanes over the first `count` fields (each followed by a separator no UTF-16 unit can equal). */
+export function keyHash(fields: readonly string[], count = fields.length): { lo: number; hi: number } {
   let a = 0x811c9dc5;
   let b = 0x2545f491;
-  for (const f of fields) {
+  for (let n = 0; n < count; n++) {
+    const f = fields[n]!;
     for (let i = 0; i < f.length; i++) {
       const c = f.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
@@ -57,6 +60,13 @@ export class HashSet53 {
   private lo = new Uint32Array(1024);
   private hi = new Uint32Array(1024);
   private size = 0;
+
+  has(h: { lo: number; hi: number }): boolean {
+    const mask = this.lo.length - 1;
+    const tag = h.hi | presentBit;
+    for (let i = h.lo & mask; this.hi[i] !== 0; i = (i + 1) & mask) if (this.hi[i] === tag && this.lo[i] === h.lo) return true;
+    return false;
+  }
 
   /** Adds a hash; false when it was already there. */
   add(h: { lo: number; hi: number }): boolean {

@@ -105,4 +105,48 @@ describe("WattTime provider: concurrent resolve calls on one instance", () => {
     expect(later.requests).toEqual({});
     expect(later.provenance[0]).toMatchObject({ key: "azure:eastus", zone: "PJM_DC", source: "watttime:historical" });
   });
+
+  // A run starts the login and my-access with the providers' paging (IntensityProvider.prepare), not after it.
+  it("start the login and my-access at prepare, count them in the first call's table, and send them once", async () => {
+    fake = await bed.start({ historical: ZONES, forecast: [] });
+    const provider = wattTimeProvider(credentials);
+    provider.prepare!(context(fake.url, bed.cacheDir, NOW));
+    // Nothing else runs meanwhile: the early requests go out on their own (polled, no timing assumed).
+    while (fake.count("/v3/my-access") === 0) await new Promise((r) => setTimeout(r, 20));
+    const [a, b] = await Promise.all([provider.resolve(first(), context(fake.url, bed.cacheDir, NOW)), provider.resolve(second(), context(fake.url, bed.cacheDir, NOW))]);
+    expect([fake.count("/login"), fake.count("/v3/my-access")]).toEqual([1, 1]);
+    expect(sum(a, b)).toEqual({ login: 1, "my-access": 1, historical: 9 });
+    expect(a.failures.concat(b.failures)).toEqual([]);
+  });
+
+  it("send nothing at prepare when the cache holds the plan's answer", async () => {
+    fake = await bed.start({ historical: ZONES, forecast: [] });
+    await wattTimeProvider(credentials).resolve(first(), context(fake.url, bed.cacheDir, NOW));
+    const before = fake.log.length;
+    const provider = wattTimeProvider(credentials);
+    provider.prepare!(context(fake.url, bed.cacheDir, NOW));
+    const again = await provider.resolve(first(), context(fake.url, bed.cacheDir, NOW));
+    expect(fake.log.length).toBe(before);
+    expect(again.requests).toEqual({});
+  });
+
+  // The CLI gives the run's window: calls for different providers' days of one zone then share one request per block.
+  it("fetch a zone's days once per 32-day block of the run's window, however the calls split them", async () => {
+    fake = await bed.start({ historical: ZONES, forecast: [] });
+    const provider = wattTimeProvider(credentials);
+    const ctx = { ...context(fake.url, bed.cacheDir, NOW), window: { startMs: Date.parse("2026-10-01T00:00:00Z"), endMs: Date.parse("2026-11-03T00:00:00Z") } };
+    const early = [demand("aws", "us-east-1", days("2026-10-02", 3)), demand("aws", "ap-south-1", days("2026-10-05", 2))];
+    const late = [demand("azure", "eastus", days("2026-10-20", 5)), demand("aws", "ap-south-1", days("2026-10-28", 2))];
+    const tables = await Promise.all([provider.resolve(early, ctx), provider.resolve(late, ctx)]);
+    const asked = fake.log.filter((r) => r.path === "/v3/historical").map((r) => [r.query.get("region"), r.query.get("start"), r.query.get("end")]);
+    // A 33-day window, but every day asked lies in its first 32-day block: one request per zone (PJM_DC, IND).
+    expect(asked.sort()).toEqual(
+      [
+        ["IND", "2026-10-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z"],
+        ["PJM_DC", "2026-10-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z"],
+      ].sort(),
+    );
+    expect(tables.flatMap((t) => t.failures)).toEqual([]);
+    expect(tables.flatMap((t) => t.provenance).every((p) => p.source === "watttime:historical")).toBe(true);
+  });
 });

@@ -108,8 +108,50 @@ async function distrustedDay(store: DayCache, zone: string, day: string, hit: Ca
   return `WattTime cache: ${zone} ${day} held MOER ${odd[1]} lbs/MWh, not plausible (above 0 and at most ${maxMoer} expected): the file was removed and the day fetched again`;
 }
 
-export function historyStore(cache: DayCache | null, nowMs: number, maxMoer: number): HistoryStore {
+/** A fetched stretch of a zone's history, by day. */
+interface Fetched {
+  periodSeconds: number;
+  perDay: Map<number, MoerPoint[]>;
+}
+
+/**
+ * `window`: the run's whole window, when resolve calls for different providers ask for different days of it. A
+ * zone's missing days inside it are then fetched by 32-day blocks of it, each block once for the run (the first
+ * call that misses a day of a block fetches all of it: bytes, not requests), so a zone costs ⌈days/32⌉ requests
+ * however the calls split its days. Without it (one call, or tests), each call fetches the fewest windows it needs.
+ */
+export function historyStore(cache: DayCache | null, nowMs: number, maxMoer: number, window: { startMs: number; endMs: number } | null = null): HistoryStore {
   const known = new Map<string, Promise<DayPoints>>();
+  const blocks = new Map<string, Promise<Fetched>>();
+
+  async function fetchSpan(zone: string, startMs: number, endMs: number, call: HistoryCall): Promise<Fetched> {
+    const series = await fetchHistorical(call.client, zone, startMs, endMs, maxMoer);
+    call.warnings.push(...series.warnings.map((m) => `WattTime ${zone}: ${m}`));
+    const perDay = new Map<number, MoerPoint[]>();
+    for (let d = startMs; d < endMs; d += DAY_MS) perDay.set(d, []);
+    for (const p of series.points) perDay.get(dayStart(p.startMs))?.push(p);
+    if (cache) await storeEndedDays(cache, zone, perDay, series.periodSeconds, call.warnings);
+    return { periodSeconds: series.periodSeconds, perDay };
+  }
+
+  /** The block of the run's window that holds `day`, clipped to the window and to now; null outside the window. */
+  function blockOf(day: number): { startMs: number; endMs: number } | null {
+    if (!window || day < window.startMs || day >= window.endMs) return null;
+    const startMs = window.startMs + Math.floor((day - window.startMs) / (MAX_WINDOW_DAYS * DAY_MS)) * MAX_WINDOW_DAYS * DAY_MS;
+    const endMs = Math.min(startMs + MAX_WINDOW_DAYS * DAY_MS, window.endMs, nowMs);
+    return endMs > startMs ? { startMs, endMs } : null;
+  }
+
+  /** A block's one request, shared by every call; a failed one may be asked again by a later call. */
+  function fetchBlock(zone: string, block: { startMs: number; endMs: number }, call: HistoryCall): Promise<Fetched> {
+    const key = `${zone}/${block.startMs}`;
+    let got = blocks.get(key);
+    if (!got) {
+      blocks.set(key, (got = fetchSpan(zone, block.startMs, block.endMs, call)));
+      got.catch(() => blocks.delete(key));
+    }
+    return got;
+  }
 
   /** Serves the days this call took on: from disk where fresh, else one request per window. Returns how many were fetched. */
   async function fill(zone: string, mine: Map<number, Pending>, call: HistoryCall): Promise<number> {
@@ -125,7 +167,16 @@ export function historyStore(cache: DayCache | null, nowMs: number, maxMoer: num
       }),
     );
     missing.sort((a, b) => a - b);
-    for (const w of fetchWindows(missing)) {
+    const byBlock = new Map<number, { block: { startMs: number; endMs: number }; days: number[] }>();
+    for (const d of missing) {
+      const block = d < nowMs ? blockOf(d) : null;
+      if (block) byBlock.set(block.startMs, { block, days: [...(byBlock.get(block.startMs)?.days ?? []), d] });
+    }
+    for (const { block, days } of byBlock.values()) {
+      const got = await fetchBlock(zone, block, call);
+      for (const d of days) mine.get(d)!.resolve({ periodSeconds: got.periodSeconds, points: got.perDay.get(d) ?? [] });
+    }
+    for (const w of fetchWindows(missing.filter((d) => !(d < nowMs && blockOf(d))))) {
       const inWindow = missing.filter((d) => d >= w.startMs && d < w.endMs);
       // Nothing is published for the future; asking for it would only make the window look longer.
       const endMs = Math.min(w.endMs, nowMs);

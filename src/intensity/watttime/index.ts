@@ -14,6 +14,7 @@ export function wattTimeProvider(credentials: { username: string; password: stri
   let session: WattTimeSession | null = null;
   return {
     id: "watttime",
+    prepare: (ctx) => (session ??= wattTimeSession({ ...ctx, signal: "marginal" }, credentials)).warmUp(),
     resolve: (demands: RegionDemand[], ctx: IntensityContext): Promise<IntensityTable> =>
       resolveWattTime(demands, ctx, () => (session ??= wattTimeSession(ctx, credentials))),
   };

@@ -38,6 +38,11 @@ export interface WattTimeSession {
   zoneAt(latitude: number, longitude: number, call: CallLog): Promise<string>;
   history: HistoryStore;
   current(zone: string, call: CallLog): Promise<CurrentOutcome>;
+  /**
+   * At the start of a run, before any usage is known: when the cache does not hold the plan's answer, the login and
+   * my-access go out now, beside the providers' paging, instead of after it. A warm cache sends nothing.
+   */
+  warmUp(): void;
 }
 
 const cacheWriteWarning = (what: string, err: unknown): string =>
@@ -63,6 +68,14 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
   });
 
   let access: Promise<PlanAccess> | null = null;
+  // What the early my-access sent and warned of, handed to the first call that asks for the plan (its --verbose counts).
+  let early: CallLog | null = null;
+  const handOver = (call: CallLog): void => {
+    if (!early) return;
+    for (const [k, n] of Object.entries(early.requests)) call.requests[k] = (call.requests[k] ?? 0) + n;
+    call.warnings.push(...early.warnings);
+    early = null;
+  };
   const places = new Map<string, Promise<string>>();
   const currents = new Map<string, Promise<CurrentOutcome>>();
 
@@ -103,9 +116,21 @@ export function wattTimeSession(ctx: IntensityContext, credentials: { username: 
   return {
     nowMs,
     caller,
-    access: (call) => (access ??= loadAccess(call)),
+    access: (call) => {
+      access ??= loadAccess(call);
+      // Once it settled, so what it sent is all counted.
+      return access.finally(() => handOver(call));
+    },
     zoneAt: (latitude, longitude, call) => shared(places, `${latitude},${longitude}`, () => lookUpZone(latitude, longitude, call)),
-    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer", ctx.redactor) : null, nowMs, maxMoer),
+    history: historyStore(ctx.cacheDir ? dayCache(ctx.cacheDir, "watttime/co2_moer", ctx.redactor) : null, nowMs, maxMoer, ctx.window ?? null),
     current: (zone, call) => shared(currents, zone, () => loadCurrent(zone, call)),
+    warmUp() {
+      if (access) return;
+      const log: CallLog = { requests: {}, warnings: [], fail: () => {} };
+      early = log;
+      access = (async () => (await lookups?.readAccess(nowMs)) ?? (await loadAccess(log)))();
+      // A failure is the first call's to report (session.access gives it the same promise); not an unhandled one here.
+      access.catch(() => {});
+    },
   };
 }
