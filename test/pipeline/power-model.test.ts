@@ -152,8 +152,9 @@ describe("utilisation rules", () => {
     expect(matchRule(rules, { ...row, account: "222" })?.name).toBe("p5");
     expect(matchRule(rules, { ...row, instanceType: "g5.xlarge" })).toBeUndefined();
   });
-  it("a tag rule matches only rows that carry the tag (rows carry none until tag attribution lands)", () => {
-    expect(matchRule(rules, { ...row, tags: { team: "ml" } })?.name).toBe("team");
+  it("a tag rule matches only rows that carry the tag (runs that --group-by it: records' tags are keyed by group key)", () => {
+    expect(matchRule(rules, { ...row, tags: { "tag:team": "ml" } })?.name).toBe("team");
+    expect(matchRule(rules, { ...row, tags: { "tag:team": "(untagged)" } })?.name).toBe("p5");
     expect(matchRule(rules.slice(0, 1), row)).toBeUndefined();
   });
 });
