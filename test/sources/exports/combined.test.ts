@@ -86,6 +86,16 @@ describe("--export with --providers", () => {
     expect(hoursOf(readFileSync(join(out, detail!), "utf8"))).toEqual(curTruth);
   });
 
+  it("an --audit pack of the run holds Azure's queries and replays from the pack alone", async () => {
+    const pack = join(work, "pack");
+    const run = await runCli(["--format", "json", "--intensity", "static", ...windowArgs, "--export", cur, "--providers", "azure", ...azure.args, "--audit", pack], { env: azureEnv(), cwd: work, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(pack, "manifest.json"), "utf8")) as { queries: Record<string, unknown[]> };
+    expect(manifest.queries.azure?.length).toBeGreaterThan(0);
+    const replay = await runCli(["replay", pack], { cwd: work, env: { HOME: work } });
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+  });
+
   it("--dry-run shows the export and the API's queries and sends nothing", async () => {
     const before = azure.dataRequests().count;
     const out = join(work, "out-dry");
