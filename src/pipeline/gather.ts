@@ -11,7 +11,7 @@ import { collectUsage, type Collected } from "./collect.js";
 import type { UsageRows } from "./estimate-pass.js";
 import type { BatchIntensity, UsageScan } from "./intensity-batch.js";
 import { stopIfInterrupted } from "./interrupted.js";
-import { readExportUsage } from "./local-usage.js";
+import { readExportUsage, type LocalUsage } from "./local-usage.js";
 import type { Setup } from "./setup.js";
 import { readTableUsage } from "./table-usage.js";
 
@@ -51,6 +51,18 @@ export interface CombinedContext {
   deadlineMs: number;
 }
 
+/** The export files or the table, read into the run's one scan; requests by service. */
+async function readLocal(c: CombinedContext): Promise<{ usage: LocalUsage; requests: Record<string, Record<string, number>> }> {
+  const { opts, setup, log } = c;
+  if (setup.athena || setup.focusTable) {
+    const { local, requests } = await readTableUsage(opts, setup, { env: c.env, http: c.http, signal: c.interrupt, log, redactor: c.redactor, record: c.audit?.recordTable }, c.scan);
+    return { usage: local, requests };
+  }
+  // The APIs are asked for the run's window (30 days without one): the files are read for the same days, not their own span.
+  const windowed = { ...opts, windowExplicit: true };
+  return { usage: await readExportUsage(opts.exportPaths.map((p) => resolve(c.cwd, p)), windowed, log, c.scan), requests: {} };
+}
+
 /**
  * --export, --athena-table or --focus-table with --providers. The local source is read first: which providers it
  * holds is known only then, and a provider both in it and among the APIs would count the same hours twice, so it
@@ -59,12 +71,9 @@ export interface CombinedContext {
  */
 export async function gatherCombined(c: CombinedContext): Promise<Gathered> {
   const { opts, setup, log } = c;
-  const local = setup.athena || setup.focusTable
-    ? await readTableUsage(opts, setup, { env: c.env, http: c.http, signal: c.interrupt, log, redactor: c.redactor, record: c.audit?.recordTable }, c.scan)
-    : // The APIs are asked for the run's window (30 days without one): the files are read for the same days, not their own span.
-      { local: await readExportUsage(opts.exportPaths.map((p) => resolve(c.cwd, p)), { ...opts, windowExplicit: true }, log, c.scan), requests: {} };
+  const local = await readLocal(c);
   stopIfInterrupted(c.interrupt);
-  const both = c.providers.filter((id) => local.local.providers.includes(id));
+  const both = c.providers.filter((id) => local.usage.providers.includes(id));
   if (both.length > 0) {
     const names = both.join(", ");
     throw new UsageError(
@@ -81,7 +90,7 @@ export async function gatherCombined(c: CombinedContext): Promise<Gathered> {
     const turn = pace();
     if (turn) await turn;
   }
-  const localRows = local.local.rows;
+  const localRows = local.usage.rows;
   async function* rows(): AsyncGenerator<UsageRecord> {
     yield* localRows();
     yield* collected.records;
@@ -89,8 +98,8 @@ export async function gatherCombined(c: CombinedContext): Promise<Gathered> {
   return {
     rows,
     window: opts.window,
-    providers: [...new Set([...local.local.providers, ...c.providers])].sort(),
-    warnings: [...local.local.warnings, ...collected.warnings],
+    providers: [...new Set([...local.usage.providers, ...c.providers])].sort(),
+    warnings: [...local.usage.warnings, ...collected.warnings],
     failures: collected.failures,
     requests: { ...local.requests, ...collected.requests },
     batches: [await c.resolve(c.scan)],

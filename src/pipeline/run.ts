@@ -191,9 +191,9 @@ async function runStages(
     return scan.resolve();
   };
 
-  const deadlineMs = positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs);
   let gathered: Gathered;
   if (combined) {
+    const deadlineMs = positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs);
     const inputs = { opts, setup, providers: providers!, cwd: deps.cwd, env: deps.env, interrupt: deps.interrupt, log, http, redactor, audit, deadlineMs };
     gathered = await gatherCombined({ ...inputs, scan: usageScan(batchDeps), resolve: resolveScanned });
   } else if (table) {
@@ -220,7 +220,7 @@ async function runStages(
         if (turn) await turn;
       }
       return resolveScanned(scan);
-    }, deadlineMs);
+    }, positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs));
     // An interrupt makes the providers fail: that is not "no provider answered".
     stopIfInterrupted(deps.interrupt);
     if (collected.failedProviders.length === providers!.length) {
