@@ -62,6 +62,17 @@ describe("--export with --providers", () => {
     expect(head.options.providers).toEqual(["aws", "azure"]);
   });
 
+  it("without a window both are read for the last 30 days, not for the export's own span", async () => {
+    const res = await runCli(["--format", "json", "--intensity", "static", "--export", cur, "--providers", "azure", ...azure.args], { env: azureEnv(), timeoutMs: 60_000 });
+    expect(res.code, res.stderr).toBe(0);
+    const doc = JSON.parse(res.stdout) as { period: { days: number; since: string }; options: { providers: string[] }; records: { provider: string }[] };
+    // The export's October 2026 lies before the default window.
+    expect(doc.period.days).toBe(30);
+    expect(doc.period.since > "2026-10-03").toBe(true);
+    expect(doc.records.every((r) => r.provider === "azure")).toBe(true);
+    expect(doc.options.providers).toEqual(["azure"]);
+  });
+
   it("a provider in both the export and --providers is refused before its API is asked: exit 2, nothing created", async () => {
     const before = aws.dataRequests().count;
     await expectRefused({
