@@ -31,7 +31,7 @@ export const daysDef = {
 export const optionDefs: readonly OptionDef[] = [
   { name: "since", arg: "<YYYY-MM-DD>", group: "Window and sources", help: ["first day (UTC, inclusive)"] },
   { name: "until", arg: "<YYYY-MM-DD>", group: "Window and sources", help: ["last day (UTC, inclusive; default: yesterday)"] },
-  { name: "providers", arg: "<list>", group: "Window and sources", help: ["aws,azure,gcp (default: every configured provider)"], complete: ["aws", "azure", "gcp"] },
+  { name: "providers", arg: "<list>", group: "Window and sources", help: ["aws,azure,gcp (default: every configured provider); beside --export or", "a table, the APIs queried too (a provider in both is refused)"], complete: ["aws", "azure", "gcp"] },
   { name: "granularity", arg: "<g>", group: "Window and sources", default: "daily", help: ["daily | hourly (default: daily)"], complete: ["daily", "hourly"] },
   { name: "demo", group: "Window and sources", help: ["embedded sample data: no network, no credentials"] },
   { name: "input", arg: "<file>", group: "Window and sources", help: ["usage rows from a CSV in carbon-track's schema (docs/csv-schema.md)"], complete: "file" },

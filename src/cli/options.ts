@@ -217,19 +217,14 @@ export function parseCli(argv: readonly string[], now: Date, layers?: { env: Nod
   const exportPaths = o.export === undefined ? [] : Array.isArray(o.export) ? (o.export as string[]) : [String(o.export)];
   if (exportPaths.length > 0 && (o.demo || o.input)) throw new UsageError(`--export and ${o.demo ? "--demo" : "--input"} both choose the data: use one`);
   if (exportPaths.some((p) => p.trim() === "")) throw new UsageError(`--export is empty: give a file, a directory or a glob`);
-  // Export rows and API rows would count the same hours twice: an export run reads the exports alone.
-  if (exportPaths.length > 0 && o.providers !== undefined) throw new UsageError(`--export reads the exports alone: run --providers separately`);
   const athena = parseAthena(o);
   if (athena && (exportPaths.length > 0 || o.demo || o.input)) throw new UsageError(`--athena-table and ${exportPaths.length > 0 ? "--export" : o.demo ? "--demo" : "--input"} both choose the data: use one`);
-  if (athena && o.providers !== undefined) throw new UsageError(`--athena-table reads the table alone: run --providers separately`);
   if (o.exportFormat !== undefined && exportPaths.length === 0 && !athena) throw new UsageError(`--export-format needs --export or --athena-table`);
   const focusTable = (o.focusTable as string | undefined) ?? null;
   if (focusTable !== null) {
     from("focus-table", () => parseFocusTable(focusTable, "--focus-table"));
     const other = exportPaths.length > 0 ? "--export" : athena ? "--athena-table" : o.demo ? "--demo" : o.input ? "--input" : null;
     if (other) throw new UsageError(`--focus-table and ${other} both choose the data: use one`);
-    // Table rows and API rows would count the same hours twice.
-    if (o.providers !== undefined) throw new UsageError(`--focus-table reads the table alone: run --providers separately`);
   }
   const providers = o.providers === undefined ? null : from("providers", () => parseProviders(o.providers as string));
   if (o.quiet && o.verbose) throw new UsageError(`--quiet and --verbose contradict each other: use one`);

@@ -1,5 +1,6 @@
 import { detailColumns } from "../report/columns.js";
 import type { FieldType } from "../report/columns.js";
+import type { RunSource } from "../report/model.js";
 
 /** What the ledger adds to every detail row: the run that wrote it. */
 export interface RunStamp {
@@ -12,7 +13,7 @@ export interface RunStamp {
   signal: string;
   /** The intensity provider the run chose (watttime, static). */
   intensity: string;
-  source: "demo" | "input" | "providers";
+  source: RunSource;
 }
 
 export interface LedgerField {
@@ -28,7 +29,7 @@ export const runFields: LedgerField[] = [
   { name: "data_version", type: "string", description: "hash of the catalog, regions and availability data (with config overrides) that run used" },
   { name: "run_signal", type: "string", description: "that run's --signal" },
   { name: "run_intensity", type: "string", description: "that run's intensity provider" },
-  { name: "run_source", type: "string", description: "demo, input or providers" },
+  { name: "run_source", type: "string", description: "demo, input, providers or input+providers" },
 ];
 
 /** Columns of a partition file: the detail columns but `provider` (it is in the path), then the run's. */

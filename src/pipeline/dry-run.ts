@@ -35,7 +35,8 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
   if (opts.demo) lines.push("source: the embedded demo data (no request)");
   else if (opts.inputFile) lines.push(`source: ${opts.inputFile} (read, no request)`);
   else if (opts.exportPaths.length > 0) {
-    const span = opts.windowExplicit ? "" : "; no window asked for: the report covers the data's own span";
+    // Beside --providers the files are read for the window the APIs are asked for.
+    const span = opts.windowExplicit || providers ? "" : "; no window asked for: the report covers the data's own span";
     lines.push(`source: export files ${opts.exportPaths.join(", ")} (read by the embedded engine, no request${span})`);
   }
   else if (setup.athena) lines.push(`source: Athena table ${setup.athena.table} (Athena has no dry run: nothing is estimated)`);
@@ -45,6 +46,8 @@ export async function dryRun(deps: RunDeps, inputs: DryRunInputs): Promise<numbe
     lines.push("bigquery:", ...plan.lines.map((l) => `  ${l}`));
     requests.bigquery = plan.requests;
   }
+  const local = opts.exportPaths.length > 0 || setup.athena || setup.focusTable;
+  if (local && providers) lines.push(`then the APIs below, once that source is read: a provider it holds is refused (exit 2) before any is asked`);
   for (const id of providers ?? []) {
     lines.push(`${id}:`);
     const source = sources[id];

@@ -11,12 +11,11 @@ import { removeStaleTemporaries } from "../io/temp-names.js";
 import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
 import { createLogger, rowCounter, type Logger } from "../log.js";
 import { budgetMessages } from "../report/budget-text.js";
-import type { CarbonRecord, ProviderId } from "../schema.js";
-import { sources } from "../sources/registry.js";
+import type { CarbonRecord } from "../schema.js";
 import type { HttpPolicy } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
-import { collectUsage, type Collected } from "./collect.js";
-import { estimatePass, type UsageRows } from "./estimate-pass.js";
+import { collectUsage } from "./collect.js";
+import { estimatePass } from "./estimate-pass.js";
 import { mergeTables, runWindowMs, usageScan, type BatchDeps, type BatchIntensity, type UsageScan } from "./intensity-batch.js";
 import { demoLocalUsage, readExportUsage, readInputUsage } from "./local-usage.js";
 import { readTableUsage } from "./table-usage.js";
@@ -29,7 +28,9 @@ import { reportData } from "./report-data.js";
 import { auditFor, type AuditPlan } from "../audit/run-hook.js";
 import { checkLedgerFree, commitLedger, openStores, type Stores } from "./stores.js";
 import { overBudget } from "./attribution.js";
-import { checkKeyLimits } from "../attribution/limits.js";
+import { chooseProviders } from "./choose-providers.js";
+import { combinesSources, gatherCombined, type Gathered } from "./gather.js";
+import { stopIfInterrupted } from "./interrupted.js";
 import { groupBudgetMessages } from "../report/group-budget-text.js";
 
 export interface RunDeps {
@@ -49,10 +50,6 @@ export interface RunDeps {
   leftovers?: Leftovers;
 }
 
-function stopIfInterrupted(signal: AbortSignal, what = "nothing was written"): void {
-  if (signal.aborted) throw new CarbonTrackError(`interrupted: ${what}`, ExitCode.interrupted);
-}
-
 const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
 
 /**
@@ -68,23 +65,6 @@ export function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
     retryBaseMs: positiveInt(env.CARBON_TRACK_RETRY_BASE_MS, 500),
     maxAttempts: 4,
   };
-}
-
-/** Which providers to query: exactly --providers, or every configured one. */
-function chooseProviders(opts: CliOptions, setup: Setup, env: NodeJS.ProcessEnv): ProviderId[] {
-  if (opts.providers) {
-    for (const id of opts.providers) {
-      if (!sources[id].chainDecides && !sources[id].isConfigured(setup.config, env)) throw new UsageError(`${id} is not configured: ${sources[id].howToConfigure}`);
-    }
-    return checkKeyLimits(opts.providers, opts.groupKeys);
-  }
-  const configured = (Object.keys(sources) as ProviderId[]).filter((id) => sources[id].isConfigured(setup.config, env));
-  if (configured.length === 0) {
-    throw new UsageError(
-      "no provider is configured: set AWS credentials, AZURE_SUBSCRIPTION_ID or --gcp-table (see README; on an AWS instance or task role, name it: --providers aws), or try carbon-track --demo",
-    );
-  }
-  return checkKeyLimits(configured, opts.groupKeys);
 }
 
 /** The run's talk on stderr once the report is known: warnings, failures, provenance, budget, request counts. */
@@ -134,13 +114,6 @@ function checkStepSummary(env: NodeJS.ProcessEnv): void {
   if (problem) throw new UsageError(`GITHUB_STEP_SUMMARY ${path} cannot be appended to: ${problem}`);
 }
 
-/** The usage of a run, wherever it came from: rows to read (once more), and what the intensity stage made of them. */
-interface Gathered extends Omit<Collected<BatchIntensity>, "records" | "failedProviders"> {
-  rows: UsageRows;
-  window: CliOptions["window"];
-  providers: string[];
-}
-
 /** `redactor` knows the environment's secrets; the providers add the tokens they obtain. */
 export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
   // Everything that can be wrong with the arguments and configuration is found here, before any file exists.
@@ -163,7 +136,7 @@ export async function run(deps: RunDeps, redactor: Redactor): Promise<number> {
 async function dryRunOf(deps: RunDeps, redactor: Redactor, opts: CliOptions, setup: Setup): Promise<number> {
   const intensity = chooseIntensity(opts, deps.env);
   const local = opts.demo || opts.inputFile || opts.exportPaths.length > 0 || setup.athena || setup.focusTable;
-  const providers = local ? null : chooseProviders(opts, setup, deps.env);
+  const providers = local && !combinesSources(opts, setup) ? null : chooseProviders(opts, setup, deps.env);
   const log = createLogger({ stream: deps.stderr, quiet: opts.quiet, verbose: opts.verbose, color: false, redactor });
   const { dryRun } = await import("./dry-run.js");
   return dryRun(deps, { opts, setup, providers, intensity, log, http: httpPolicy(deps.env), redactor });
@@ -182,7 +155,8 @@ async function runStages(
   const intensityChoice = signalChoices.marginal;
   const table = setup.athena !== null || setup.focusTable !== null;
   const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0 || table;
-  const providers = local ? null : chooseProviders(opts, setup, deps.env);
+  const combined = combinesSources(opts, setup);
+  const providers = local && !combined ? null : chooseProviders(opts, setup, deps.env);
   if (outDir) removeStaleTemporaries(outDir);
   audit?.sweepStale();
   const leftovers = deps.leftovers ?? new Leftovers();
@@ -221,7 +195,11 @@ async function runStages(
   };
 
   let gathered: Gathered;
-  if (table) {
+  if (combined) {
+    const deadlineMs = positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs);
+    const inputs = { opts, setup, providers: providers!, cwd: deps.cwd, env: deps.env, interrupt: deps.interrupt, log, http, redactor, audit, deadlineMs };
+    gathered = await gatherCombined({ ...inputs, scan: usageScan(batchDeps), resolve: resolveScanned });
+  } else if (table) {
     const { local: usage, requests } = await readTableUsage(opts, setup, { env: deps.env, http, signal: deps.interrupt, log, redactor, record: audit?.recordTable }, usageScan(batchDeps));
     const { rows, window, providers: seen, warnings } = usage;
     gathered = { rows, window, providers: seen, warnings, failures: [], requests, batches: [await resolveScanned(usage.scan)] };
@@ -278,7 +256,7 @@ async function runStages(
     schemaVersion: 1 as const,
     period: { since: window.since, until: window.until, days: window.days, granularity: window.granularity },
     options: {
-      source: opts.demo ? ("demo" as const) : local ? ("input" as const) : ("providers" as const),
+      source: opts.demo ? ("demo" as const) : combined ? ("input+providers" as const) : local ? ("input" as const) : ("providers" as const),
       providers: gathered.providers,
       gpuUtilization: opts.gpuUtilization,
       utilizationRules: setup.utilizationRules.length,

@@ -9,6 +9,7 @@ import { compareWithPrevious, type Comparison } from "../ledger/compare.js";
 import { dataVersion, openLedgerSession, type LedgerSession } from "../ledger/session.js";
 import type { Coverage, UpsertResult } from "../ledger/upsert.js";
 import type { Summary } from "../calc/summary.js";
+import type { RunSource } from "../report/model.js";
 
 /** What a run writes to besides its report: the ledger, and the engine that Parquet and the ledger need. */
 export interface Stores {
@@ -50,7 +51,8 @@ export async function openStores(opts: CliOptions, setup: Setup, cwd: string, no
 
 /** The days a run speaks for: the window asked of API sources; the data's own span for --input and --demo without a window. */
 export function coverageOf(opts: CliOptions, window: { since: string; until: string }): Coverage {
-  const local = opts.demo || opts.inputFile !== null || opts.exportPaths.length > 0;
+  // Export files beside --providers are read for the window the APIs are asked for.
+  const local = opts.demo || opts.inputFile !== null || (opts.exportPaths.length > 0 && opts.providers === null);
   return local && !opts.windowExplicit ? { kind: "data" } : { kind: "window", since: window.since, until: window.until };
 }
 
@@ -65,7 +67,7 @@ export async function commitLedger(
   opts: CliOptions,
   setup: Setup,
   window: { since: string; until: string; days: number },
-  head: { options: { source: "demo" | "input" | "providers"; intensity: string } },
+  head: { options: { source: RunSource; intensity: string } },
   summary: Summary,
 ): Promise<LedgerOutcome> {
   const shipped = ["catalog.json", "regions.json", "availability.json"].map((n) => readFileSync(packageDataFile(n), "utf8"));

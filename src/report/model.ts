@@ -7,6 +7,12 @@ import type { Comparison } from "../ledger/compare.js";
 import type { Attribution, GroupBudgetStatus } from "../calc/attribution.js";
 
 /**
+ * Where a run's usage came from: `input` is --input, export files or a table read in place; `input+providers` is
+ * one of those and the APIs --providers named beside it.
+ */
+export type RunSource = "demo" | "input" | "providers" | "input+providers";
+
+/**
  * Everything a renderer may show. Renderers format it; they never compute new figures. The records themselves
  * are not here: they are written one at a time as they are estimated, so a report of any length stays small.
  */
@@ -15,7 +21,7 @@ export interface ReportData {
   period: { since: string; until: string; days: number; granularity: "daily" | "hourly" };
   options: {
     /** `ledger` for `carbon-track report`. */
-    source: "demo" | "input" | "providers" | "ledger";
+    source: RunSource | "ledger";
     providers: string[];
     gpuUtilization: number;
     /** How many config rules set u, and the --utilization file, if any: rows they cover say so in utilization_rule. */

@@ -7,6 +7,7 @@ import { startFakeAthena, type FakeAthena } from "../../fakes/athena.js";
 import { expectRefused } from "../../helpers/bad-input.js";
 import { openDuck, sqlString, type Duck } from "../../helpers/duckdb.js";
 import { repoRoot, runCli } from "../../helpers/run-cli.js";
+import { awsSetup, azureSetup, fastPolicy, type BillingSetup } from "../../reliability/billing-setups.js";
 // The same hand-checked truth as the files: Athena runs the same query definition in its dialect.
 import { curTruth } from "./cur-truth.js";
 
@@ -122,6 +123,39 @@ describe("--athena-table: CUR 2.0 in place, through @aws-sdk/client-athena", () 
     expect(fake.calls.filter((c) => c.operation === "StartQueryExecution").at(-1)!.body.WorkGroup).toBe("from-config");
     expect(res.stderr).not.toMatch(/querying aws|aws requests/);
   }, 120_000);
+
+  describe("beside --providers", () => {
+    let costExplorer: BillingSetup;
+    let azure: BillingSetup;
+    beforeAll(async () => {
+      [costExplorer, azure] = await Promise.all([awsSetup(), azureSetup()]);
+    });
+    afterAll(() => Promise.all([costExplorer.close(), azure.close()]));
+
+    it("--providers aws: the table's AWS rows are refused before Cost Explorer is asked with the same credentials", async () => {
+      const startsBefore = fake.calls.filter((c) => c.operation === "StartQueryExecution").length;
+      await expectRefused({
+        name: "athena overlap",
+        args: ["--athena-table", "cur.cur2", "--providers", "aws", "--since", "2026-10-01", "--until", "2026-10-03", "-q"],
+        env: { ...costExplorer.env(costExplorer.upstream), AWS_ENDPOINT_URL_ATHENA: fake.url, CARBON_TRACK_RETRY_BASE_MS: "20" },
+        message: /aws: in the Athena table cur\.cur2 \(--athena-table\) and asked of the API by --providers: the same hours would count twice/,
+      });
+      expect(fake.calls.filter((c) => c.operation === "StartQueryExecution").length).toBeGreaterThan(startsBefore);
+      expect(costExplorer.dataRequests().count).toBe(0);
+    }, 120_000);
+
+    it("--providers azure: one run gives the table's hours and Azure's", async () => {
+      const args = ["--format", "csv", "--intensity", "static", "--since", "2026-10-01", "--until", "2026-10-03", "--providers", "azure", ...azure.args];
+      const azureEnv = { ...fastPolicy, ...azure.env(azure.upstream) };
+      const alone = await runCli(args, { env: azureEnv, timeoutMs: 60_000 });
+      expect(alone.code, alone.stderr).toBe(0);
+      const both = await runCli(["--athena-table", "cur.cur2", ...args], { env: { ...env(), ...azureEnv }, timeoutMs: 90_000 });
+      expect(both.code, both.stderr).toBe(0);
+      const rows = (csv: string) => (parse(csv, { columns: true }) as Record<string, string>[]).map((r) => `${r.provider}|${r.account}|${r.instance_type}|${r.period_start}|${r.quantity_hours}`).sort();
+      const athenaAlone = (await athenaRun(["--athena-table", "cur.cur2", "--since", "2026-10-01", "--until", "2026-10-03"])).stdout;
+      expect(rows(both.stdout)).toEqual([...rows(athenaAlone), ...rows(alone.stdout)].sort());
+    }, 120_000);
+  });
 
   it("a table without the needed columns is exit 2, one line, nothing created", async () => {
     await expectRefused({

@@ -28,12 +28,12 @@ const cases: BadInputCase[] = [
   { name: "an unknown --export-format", args: ["--export", "$DIR/f.csv", "--export-format", "cur"], files: { "f.csv": focus }, message: /--export-format "cur" is not one of focus, cur2/ },
   { name: "--export-format alone", args: ["--export-format", "focus", "--demo"], message: /--export-format needs --export/ },
   { name: "--export with --input", args: ["--export", "$DIR/f.csv", "--input", "$DIR/f.csv"], files: { "f.csv": focus }, message: /--export and --input both choose the data/ },
-  { name: "--export with --providers", args: ["--export", "$DIR/f.csv", "--providers", "aws"], files: { "f.csv": focus }, message: /--export reads the exports alone/ },
+  // Beside --export, --providers adds APIs: one not configured is refused before the export is read.
+  { name: "--export with --providers not configured", args: ["--export", "$DIR/f.csv", "--providers", "azure"], files: { "f.csv": focus }, message: /azure is not configured/ },
   { name: "--athena-table not db.table", args: ["--athena-table", "cur;drop"], message: /--athena-table "cur;drop" is not database\.table/ },
   { name: "--athena-output not s3", args: ["--athena-table", "cur.t", "--athena-output", "/tmp/x"], message: /--athena-output "\/tmp\/x" is not an s3:\/\/bucket/ },
   { name: "--athena-workgroup alone", args: ["--athena-workgroup", "primary", "--demo"], message: /need --athena-table/ },
   { name: "--athena-table with --export", args: ["--athena-table", "cur.t", "--export", "$DIR/f.csv"], files: { "f.csv": focus }, message: /--athena-table and --export both choose the data/ },
-  { name: "--athena-table with --providers", args: ["--athena-table", "cur.t", "--providers", "aws"], message: /--athena-table reads the table alone/ },
   {
     name: "a config athena.table that is not db.table",
     args: ["--config", "$DIR/c.json"],

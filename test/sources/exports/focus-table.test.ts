@@ -7,7 +7,7 @@ import { startFocusEngine, type FocusEngine } from "../../fakes/bigquery-focus.j
 import { startBigQueryFake, type BigQueryFake, type RecordedCall } from "../../fakes/bigquery.js";
 import { expectRefused } from "../../helpers/bad-input.js";
 import { repoRoot, runCli } from "../../helpers/run-cli.js";
-import { gcpTestEnv } from "../gcp/harness.js";
+import { exportTable, gcpTestEnv } from "../gcp/harness.js";
 // The same hand-checked truth as the files: BigQuery runs the same query definition in GoogleSQL.
 import { focusTruth } from "./focus-truth.js";
 
@@ -205,11 +205,23 @@ describe("--focus-table: bad input is exit 2, one line, nothing created", () => 
   it.each([
     ["a name without a project", ["--focus-table", "focus.table"], /--focus-table "focus\.table" is not project\.dataset\.table/],
     ["a name that would close the quote", ["--focus-table", "finops-prod.focus.t`; DROP TABLE x"], /--focus-table ".*" is not project\.dataset\.table/],
-    ["with --providers", ["--focus-table", table("sample_1_0"), "--providers", "gcp"], /--focus-table reads the table alone/],
     ["with --export", ["--focus-table", table("sample_1_0"), "--export", "x.csv"], /--focus-table and --export both choose the data/],
     ["with --athena-table", ["--focus-table", table("sample_1_0"), "--athena-table", "cur.cur2"], /--focus-table and --athena-table both choose the data/],
   ])("%s", async (name, args, message) => {
     await expectRefused({ name, args: [...args, "-q"], env, message });
+  }, 60_000);
+
+  it("with --providers gcp and the table holding GCP rows: refused after the table's read, before the billing export is asked", async () => {
+    const before = fake.calls.length;
+    await expectRefused({
+      name: "overlap",
+      args: ["--focus-table", table("azure_gcp"), "--providers", "gcp", "--gcp-table", exportTable, "--since", "2026-10-05", "--until", "2026-10-05", "-q"],
+      env,
+      message: /gcp: in the BigQuery table finops-prod\.focus\.azure_gcp \(--focus-table\) and asked of the API by --providers: the same hours would count twice/,
+    });
+    const calls = fake.calls.slice(before);
+    expect(calls.some((c) => c.method === "POST" && c.path.endsWith("/queries"))).toBe(true);
+    expect(calls.filter((c) => JSON.stringify(c).includes("billing_export"))).toEqual([]);
   }, 60_000);
 
   it("a bad gcp.focusTable in the config names the key", async () => {
