@@ -43,3 +43,21 @@ export async function readCapped(body: AsyncIterable<Uint8Array> | null, limit: 
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
+
+/** A run's policy: 30 s per attempt, 500 ms first backoff, 4 attempts; CARBON_TRACK_TIMEOUT_MS and _RETRY_BASE_MS change it. */
+export function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
+  return {
+    timeoutMs: positiveInt(env.CARBON_TRACK_TIMEOUT_MS, 30_000),
+    retryBaseMs: positiveInt(env.CARBON_TRACK_RETRY_BASE_MS, 500),
+    maxAttempts: 4,
+  };
+}
+
+/**
+ * The run's deadline for the billing providers (CARBON_TRACK_DEADLINE_MS): past it, a provider still running fails
+ * alone and the others' data is written. Longer than any healthy run (a BigQuery job is given up after 5 minutes),
+ * short enough that a scheduled run always ends.
+ */
+export const runDeadlineMs = (env: NodeJS.ProcessEnv): number => positiveInt(env.CARBON_TRACK_DEADLINE_MS, 15 * 60_000);

@@ -9,10 +9,9 @@ import { pacer } from "../io/pace.js";
 import { endAfterStdoutFault, watchStdout } from "../io/stdout.js";
 import { removeStaleTemporaries } from "../io/temp-names.js";
 import { stderrWidth, terminalWidth, useColour } from "../io/terminal.js";
-import { createLogger, rowCounter, type Logger } from "../log.js";
-import { budgetMessages } from "../report/budget-text.js";
+import { createLogger, rowCounter } from "../log.js";
 import type { CarbonRecord } from "../schema.js";
-import type { HttpPolicy } from "../net/http-policy.js";
+import { httpPolicy, runDeadlineMs } from "../net/http-policy.js";
 import type { Redactor } from "../text/redact.js";
 import { collectUsage } from "./collect.js";
 import { estimatePass } from "./estimate-pass.js";
@@ -31,7 +30,7 @@ import { overBudget } from "./attribution.js";
 import { chooseProviders } from "./choose-providers.js";
 import { combinesSources, gatherCombined, type Gathered } from "./gather.js";
 import { stopIfInterrupted } from "./interrupted.js";
-import { groupBudgetMessages } from "../report/group-budget-text.js";
+import { readProgress, talk, withCount } from "./talk.js";
 
 export interface RunDeps {
   argv: readonly string[];
@@ -49,63 +48,6 @@ export interface RunDeps {
    */
   leftovers?: Leftovers;
 }
-
-const positiveInt = (v: string | undefined, fallback: number): number => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : fallback);
-
-/**
- * The run's deadline for the billing providers (CARBON_TRACK_DEADLINE_MS): past it, a provider still running fails
- * alone and the others' data is written. Longer than any healthy run (a BigQuery job is given up after 5 minutes),
- * short enough that a scheduled run always ends.
- */
-const defaultRunDeadlineMs = 15 * 60_000;
-
-export function httpPolicy(env: NodeJS.ProcessEnv): HttpPolicy {
-  return {
-    timeoutMs: positiveInt(env.CARBON_TRACK_TIMEOUT_MS, 30_000),
-    retryBaseMs: positiveInt(env.CARBON_TRACK_RETRY_BASE_MS, 500),
-    maxAttempts: 4,
-  };
-}
-
-/** The run's talk on stderr once the report is known: warnings, failures, provenance, budget, request counts. */
-function talk(report: ReportData, opts: CliOptions, log: Logger, requests: Record<string, unknown>): void {
-  for (const w of report.warnings) log.warn(w);
-  for (const f of report.failures) log.error(f);
-  if (opts.format === "csv" || opts.format === "json") {
-    // stdout carries only data in these formats: where each region's intensity came from is told on stderr.
-    for (const p of report.provenance) {
-      const signal = p.signal === "average" ? "location-based" : "marginal";
-      log.info(`intensity ${p.key}${p.zone ? ` (${p.zone})` : ""} ${signal}: ${p.source}${p.note ? ` (${p.note})` : ""}`);
-    }
-  }
-  const budgetLines = report.budget ? budgetMessages(report.budget) : { warnings: [], errors: [] };
-  for (const w of budgetLines.warnings) log.warn(w);
-  for (const e of budgetLines.errors) log.error(e);
-  groupBudgetMessages(report.groupBudgets ?? [], log);
-  if (opts.verbose) {
-    // A source that asked nothing (the demo's static intensity, a cache that held everything) has no line.
-    for (const [id, counts] of Object.entries(requests)) {
-      if (counts && typeof counts === "object" && Object.keys(counts).length > 0) log.verbose(`${id} requests: ${JSON.stringify(counts)}`);
-    }
-  }
-}
-
-/** The row-by-row check of --input, counting the rows read on the progress line. */
-function readProgress(log: Logger, file: string, stop: () => void): () => void {
-  const tick = rowCounter(log, (n) => `reading ${file}: ${n} rows`);
-  return () => {
-    stop();
-    tick();
-  };
-}
-
-/** A pace function that also counts the row on the progress line. */
-const withCount =
-  (tick: () => void, pace: () => void | Promise<void>) =>
-  (): void | Promise<void> => {
-    tick();
-    return pace();
-  };
 
 /** $GITHUB_STEP_SUMMARY is written at the end of the run: checked before the first request, like --out. */
 function checkStepSummary(env: NodeJS.ProcessEnv): void {
@@ -196,7 +138,7 @@ async function runStages(
 
   let gathered: Gathered;
   if (combined) {
-    const deadlineMs = positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs);
+    const deadlineMs = runDeadlineMs(deps.env);
     const inputs = { opts, setup, providers: providers!, cwd: deps.cwd, env: deps.env, interrupt: deps.interrupt, log, http, redactor, audit, deadlineMs };
     gathered = await gatherCombined({ ...inputs, scan: usageScan(batchDeps), resolve: resolveScanned });
   } else if (table) {
@@ -224,7 +166,7 @@ async function runStages(
         if (turn) await turn;
       }
       return resolveScanned(scan);
-    }, positiveInt(deps.env.CARBON_TRACK_DEADLINE_MS, defaultRunDeadlineMs));
+    }, runDeadlineMs(deps.env));
     // An interrupt makes the providers fail: that is not "no provider answered".
     stopIfInterrupted(deps.interrupt);
     if (collected.failedProviders.length === providers!.length) {
