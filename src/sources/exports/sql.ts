@@ -183,6 +183,12 @@ export const gpuTypePattern = String.raw`^((ml\.)?(p[0-9]|g[0-9]|gr6|inf[0-9]|tr
  */
 const gpuOnly = (q: ExportQuery): string => q.dialect.matches("ct_type", q.dialect.pattern(gpuTypePattern));
 
+/**
+ * The window on a line item's start, among the first tests of the usage layer: there the engine can take it into the
+ * file scan (DuckDB pushes it into the Parquet reader), where the later layers are kept from it.
+ */
+const inWindow = (q: ExportQuery, start: string): string => (q.window ? `\n      AND ${start} >= ${q.window.from} AND ${start} < ${q.window.to}` : "");
+
 function focusUsage(q: ExportQuery): string {
   const unit = `LOWER(${text(q, "ConsumedUnit")})`;
   const provider = `LOWER(COALESCE(${text(q, "ProviderName")}, ''))`;
@@ -217,7 +223,7 @@ function focusUsage(q: ExportQuery): string {
       AND COALESCE(${text(q, "CommitmentDiscountStatus")}, '') <> 'Unused'
       AND COALESCE(${text(q, "CapacityReservationStatus")}, '') <> 'Unused'
       AND COALESCE(${text(q, "ServiceCategory")}, 'Compute') IN ('Compute', 'AI and Machine Learning')
-      AND COALESCE(${text(q, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines') typed
+      AND COALESCE(${text(q, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines'${inWindow(q, instant(q, "ChargePeriodStart"))}) typed
   WHERE ${gpuOnly(q)}`;
 }
 
@@ -246,14 +252,13 @@ function curUsage(q: ExportQuery): string {
       AND (${product} = 'AmazonSageMaker' OR starts_with(COALESCE(${text(q, "line_item_operation")}, 'RunInstances'), 'RunInstances'))
       AND (${product} = 'AmazonSageMaker' OR ${q.dialect.matches(usageType, q.dialect.pattern("(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)"))})
       AND NOT ${q.dialect.matches(usageType, q.dialect.pattern("(UnusedBox|HeavyUsage|DataXfer)"))}
-      AND ${text(q, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')) typed
+      AND ${text(q, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')${inWindow(q, instant(q, "line_item_usage_start_date"))}) typed
   WHERE ${gpuOnly(q)}`;
 }
 
 /** The whole query; the result's columns are the same in every dialect, times as text (`2026-10-01 00:00:00…`). */
 export function gpuHoursSql(q: ExportQuery): string {
   const usage = q.detected.format === "cur2" ? curUsage(q) : focusUsage(q);
-  const window = q.window ? `AND usage_start >= ${q.window.from} AND usage_start < ${q.window.to}` : "";
   const grain = q.granularity === "hourly" ? "hour" : "day";
   // The --group-by keys' columns ride along every grouping, after its own columns.
   const tags = tagSql(q.detected.format, q.groupKeys ?? []).names;
@@ -264,7 +269,7 @@ WITH source AS (${q.source}),
 usage AS ${q.dialect.usageCte}(${usage}),
 gpu AS (
   SELECT * FROM usage
-  WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL ${window}
+  WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL
 ),
 per_resource_hour AS (
   SELECT provider, account, region, instance_type, resource, usage_start${also},
