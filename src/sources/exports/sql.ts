@@ -60,8 +60,9 @@ export interface Dialect {
    */
   jsonTag(column: string, name: string): string;
   /**
-   * `usage AS …`: DuckDB `MATERIALIZED `, which keeps the later layers' tests (hours, start, provider) above the
-   * GPU-type test; without it DuckDB pushes them below, onto every line item. Trino and GoogleSQL have no such word.
+   * `usage AS …`: DuckDB `MATERIALIZED ` (with its `cte_filter_pusher` off, read.ts), which keeps the later layers'
+   * tests (hours, start, provider) above the GPU-type test; without it DuckDB pushes them below, onto every line item.
+   * Trino and GoogleSQL have no such word.
    */
   usageCte: string;
 }
