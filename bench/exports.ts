@@ -1,7 +1,8 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { median, runNode, runWithPeak } from "./child.js";
+import { median, runNode } from "./child.js";
 import { binPath, repoRoot, workDir } from "./paths.js";
 
 export interface ExportFigures {
@@ -15,10 +16,24 @@ export interface ExportFigures {
   /** DuckDB's own bare scan of the same file (count and sum of every row), in a process of its own (median). */
   bareScanMs: number;
   /** The run's time over the bare scan's, each run against the bare scan just before it: a loaded machine varies. */
-  ratio: { min: number; median: number; max: number };
+  ratio: Spread;
+  /** The same with CPU time (user + system, every thread), which other work on the machine disturbs less. */
+  cpuRatio: Spread;
+  /** CPU time of the CLI's run and of the bare scan's process (medians). */
+  ingestCpuMs: number;
+  bareScanCpuMs: number;
   /** DuckDB reading, in a process of its own, the columns the query reads (no filter, no grouping): median. */
   columnsScanMs: number;
+  columnsScanCpuMs: number;
 }
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+const spread = (xs: number[]): Spread => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
 
 /** The columns the GPU-hours query reads from the bench's file (src/sources/exports/sql.ts, FOCUS). */
 const queryColumns = ["ChargeCategory", "ChargePeriodStart", "ChargePeriodEnd", "ConsumedQuantity", "ConsumedUnit", "ChargeClass", "PricingCategory",
@@ -60,6 +75,28 @@ async function writeFocus(dir: string, targetBytes: number): Promise<{ csv: stri
   return { csv, parquet, rows };
 }
 
+/** Written to stderr as a process exits: its CPU time (user + system, every thread) and peak RSS, from the kernel. */
+const usageAtExit = `
+import { writeSync } from "node:fs";
+process.on("exit", () => {
+  const u = process.resourceUsage();
+  writeSync(2, "\\nbench-usage " + JSON.stringify({ cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, maxRssBytes: u.maxRSS * 1024 }) + "\\n");
+});
+`;
+
+interface Usage {
+  wallMs: number;
+  cpuMs: number;
+  maxRssBytes: number;
+}
+
+async function measured(what: string, script: string, args: string[] = []): Promise<Usage> {
+  const run = await runNode(["--input-type=module", "-e", usageAtExit + script, "--", ...args], { stdoutToNull: true });
+  const said = /bench-usage (\{.*\})/.exec(run.stderr)?.[1];
+  if (run.code !== 0 || said === undefined) throw new Error(`${what} exited ${run.code}: ${run.stderr}`);
+  return { wallMs: run.wallMs, ...(JSON.parse(said) as { cpuMs: number; maxRssBytes: number }) };
+}
+
 const scanScript = (file: string, kind: "csv" | "parquet", select: string): string => `
 import { DuckDBInstance } from ${JSON.stringify(new URL(import.meta.resolve("@duckdb/node-api")).href)};
 const i = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
@@ -70,11 +107,13 @@ const bareSelect = "count(*), sum(TRY_CAST(ConsumedQuantity AS DOUBLE))";
 // Every value is read and hashed: a count alone could be answered from Parquet's statistics.
 const columnsSelect = queryColumns.map((c) => `max(hash(${c}))`).join(", ");
 
-async function scan(file: string, kind: "csv" | "parquet", select: string): Promise<number> {
-  const run = await runNode(["--input-type=module", "-e", scanScript(file, kind, select)]);
-  if (run.code !== 0) throw new Error(`scan of ${file} exited ${run.code}: ${run.stderr}`);
-  return run.wallMs;
-}
+const scan = (file: string, kind: "csv" | "parquet", select: string): Promise<Usage> => measured(`scan of ${file}`, scanScript(file, kind, select));
+
+/** The CLI's bin run in the measured process, with the arguments after the script. */
+const cliScript = `
+process.argv = [process.argv[0], ${JSON.stringify(binPath)}, ...process.argv.slice(1)];
+await import(${JSON.stringify(pathToFileURL(binPath).href)});
+`;
 
 /**
  * Export ingest against the engine's own bare scan of the same file, `runs` times (BENCH_EXPORT_RUNS, default 3),
@@ -86,29 +125,29 @@ export async function exportBench(targetBytes: number, runs = Number(process.env
   const figures: ExportFigures[] = [];
   for (const format of ["parquet", "csv"] as const) {
     const file = data[format];
-    const bare: number[] = [];
-    const ingest: number[] = [];
-    const columns: number[] = [];
-    let maxRssBytes = 0;
+    const bare: Usage[] = [];
+    const ingest: Usage[] = [];
+    const columns: Usage[] = [];
     for (let i = 0; i < runs; i++) {
       bare.push(await scan(file, format, bareSelect));
-      const run = await runWithPeak(binPath, ["--export", file, "--format", "csv", "--intensity", "static", "-q"], { stdoutToNull: true });
-      if (run.code !== 0) throw new Error(`--export ${file} exited ${run.code}: ${run.stderr}`);
-      ingest.push(run.wallMs);
-      maxRssBytes = Math.max(maxRssBytes, run.peak.maxRssBytes);
+      ingest.push(await measured(`--export ${file}`, cliScript, ["--export", file, "--format", "csv", "--intensity", "static", "-q"]));
       columns.push(await scan(file, format, columnsSelect));
     }
-    const ratios = ingest.map((ms, i) => ms / bare[i]!);
+    const of = (us: Usage[], k: "wallMs" | "cpuMs"): number[] => us.map((u) => u[k]);
     figures.push({
       format,
       bytes: statSync(file).size,
       rows: data.rows,
       runs,
-      ingestMs: median(ingest),
-      maxRssBytes,
-      bareScanMs: median(bare),
-      ratio: { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) },
-      columnsScanMs: median(columns),
+      ingestMs: median(of(ingest, "wallMs")),
+      maxRssBytes: Math.max(...ingest.map((u) => u.maxRssBytes)),
+      bareScanMs: median(of(bare, "wallMs")),
+      ratio: spread(ingest.map((u, i) => u.wallMs / bare[i]!.wallMs)),
+      cpuRatio: spread(ingest.map((u, i) => u.cpuMs / bare[i]!.cpuMs)),
+      ingestCpuMs: median(of(ingest, "cpuMs")),
+      bareScanCpuMs: median(of(bare, "cpuMs")),
+      columnsScanMs: median(of(columns, "wallMs")),
+      columnsScanCpuMs: median(of(columns, "cpuMs")),
     });
   }
   return figures;

@@ -59,6 +59,12 @@ export interface Dialect {
    * alike (`$."name"`); Trino reads JSON text (`$["name"]`).
    */
   jsonTag(column: string, name: string): string;
+  /**
+   * `usage AS …`: DuckDB `MATERIALIZED ` (with its `cte_filter_pusher` off, read.ts), which keeps the later layers'
+   * tests (hours, start, provider) above the GPU-type test; without it DuckDB pushes them below, onto every line item.
+   * Trino and GoogleSQL have no such word.
+   */
+  usageCte: string;
 }
 
 /** What DuckDB and Trino write alike. */
@@ -74,6 +80,7 @@ const standardSql = {
   collect: (v: string) => `array_agg(${v})`,
   atMostAnHour: (s: string, e: string) => `${e} - ${s} <= INTERVAL '1' HOUR`,
   periodText: (grain: "day" | "hour", t: string) => `CAST(date_trunc('${grain}', ${t}) AS VARCHAR)`,
+  usageCte: "",
 };
 
 const distinctFlattened = (values: string): string => `array_sort(array_distinct(flatten(array_agg(${values}))))`;
@@ -86,6 +93,7 @@ export const duckdbDialect: Dialect = {
   instantType: "TIMESTAMPTZ",
   collected: (v) => `array_to_string(${distinctFlattened(v)}, ',')`,
   jsonTag: (c, n) => `TRY(json_extract_string(TRY_CAST(${c} AS JSON), '$."${n}"'))`,
+  usageCte: "MATERIALIZED ",
 };
 
 export const trinoDialect: Dialect = {
@@ -119,6 +127,7 @@ export const googleSqlDialect: Dialect = {
   periodText: (grain, t) => `FORMAT_TIMESTAMP('%F %T', TIMESTAMP_TRUNC(${t}, ${grain.toUpperCase()}), 'UTC')`,
   // JSON text (focus-table.ts turns JSON columns into text); a quoted JSONPath member holds any character but `"`.
   jsonTag: (c, n) => `SAFE.JSON_VALUE(CAST(${c} AS STRING), '$."${n}"')`,
+  usageCte: "",
 };
 
 export interface ExportQuery {
@@ -154,8 +163,12 @@ const tagColumns = (q: ExportQuery): string =>
     (column) => q.detected.columns.has(column.toLowerCase()),
   );
 
-/** A JSON member, or null when the cell is absent or not JSON (sample files hold odd text). */
-const jsonMember = (q: ExportQuery, name: string, key: string): string => `NULLIF(${q.dialect.jsonText(text(q, name), key)}, '')`;
+/**
+ * A JSON member, or null when the cell is absent or not JSON (sample files hold odd text). The text is parsed only
+ * when it names the key: a guard written as a CASE, which DuckDB neither evaluates on rows it rejects nor hoists.
+ */
+const jsonMember = (q: ExportQuery, name: string, key: string): string =>
+  `CASE WHEN ${text(q, name)} LIKE '%${key}%' THEN NULLIF(${q.dialect.jsonText(text(q, name), key)}, '') END`;
 
 /** The type after the last `:` of a usage type or SKU meter (`USE1-SpotUsage:g5.4xlarge`). */
 const afterColon = (q: ExportQuery, expr: string): string => `NULLIF(${q.dialect.afterColon(expr)}, '')`;
@@ -165,9 +178,17 @@ export const gpuTypePattern = String.raw`^((ml\.)?(p[0-9]|g[0-9]|gr6|inf[0-9]|tr
 
 /**
  * GPU types only, tested on the type alone in an inner query: the other columns of a row are typed and cased only
- * once it is known to be GPU time (one line item in twenty, or fewer, in a real export).
+ * once it is known to be GPU time (one line item in twenty, or fewer, in a real export). A null type fails the test
+ * by itself; a separate `IS NOT NULL` would be pushed below the type's projection by DuckDB, which then computes the
+ * type twice on every line item.
  */
-const gpuOnly = (q: ExportQuery): string => `ct_type IS NOT NULL AND ${q.dialect.matches("ct_type", q.dialect.pattern(gpuTypePattern))}`;
+const gpuOnly = (q: ExportQuery): string => q.dialect.matches("ct_type", q.dialect.pattern(gpuTypePattern));
+
+/**
+ * The window on a line item's start, among the first tests of the usage layer: there the engine can take it into the
+ * file scan (DuckDB pushes it into the Parquet reader), where the later layers are kept from it.
+ */
+const inWindow = (q: ExportQuery, start: string): string => (q.window ? `\n      AND ${start} >= ${q.window.from} AND ${start} < ${q.window.to}` : "");
 
 function focusUsage(q: ExportQuery): string {
   const unit = `LOWER(${text(q, "ConsumedUnit")})`;
@@ -178,7 +199,8 @@ function focusUsage(q: ExportQuery): string {
       ${afterColon(q, `COALESCE(${text(q, "SkuMeter")}, ${text(q, "x_UsageType")})`)},
       ${jsonMember(q, "SkuPriceDetails", "InstanceType")},
       ${jsonMember(q, "x_SkuDetails", "ServiceType")},
-      NULLIF(${q.dialect.extract(text(q, "ChargeDescription"), q.dialect.pattern(String.raw` ((?:ml\.)?[a-z][a-z0-9-]*\.[0-9a-z]+) Instance Hour`))}, ''),
+      CASE WHEN ${text(q, "ChargeDescription")} LIKE '% Instance Hour%'
+        THEN NULLIF(${q.dialect.extract(text(q, "ChargeDescription"), q.dialect.pattern(String.raw` ((?:ml\.)?[a-z][a-z0-9-]*\.[0-9a-z]+) Instance Hour`))}, '') END,
       CASE WHEN ${q.dialect.matches(`COALESCE(${text(q, "ChargeDescription")}, '')`, q.dialect.pattern("(?i)nvidia .+ gpu"))}
         THEN 'gcp-gpu:' || UPPER(${q.dialect.extract(text(q, "ChargeDescription"), q.dialect.pattern(String.raw`(?i)nvidia (?:tesla )?(\S+)`))}) END)`;
   return `
@@ -202,7 +224,7 @@ function focusUsage(q: ExportQuery): string {
       AND COALESCE(${text(q, "CommitmentDiscountStatus")}, '') <> 'Unused'
       AND COALESCE(${text(q, "CapacityReservationStatus")}, '') <> 'Unused'
       AND COALESCE(${text(q, "ServiceCategory")}, 'Compute') IN ('Compute', 'AI and Machine Learning')
-      AND COALESCE(${text(q, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines') typed
+      AND COALESCE(${text(q, "x_SkuMeterCategory")}, 'Virtual Machines') = 'Virtual Machines'${inWindow(q, instant(q, "ChargePeriodStart"))}) typed
   WHERE ${gpuOnly(q)}`;
 }
 
@@ -231,14 +253,13 @@ function curUsage(q: ExportQuery): string {
       AND (${product} = 'AmazonSageMaker' OR starts_with(COALESCE(${text(q, "line_item_operation")}, 'RunInstances'), 'RunInstances'))
       AND (${product} = 'AmazonSageMaker' OR ${q.dialect.matches(usageType, q.dialect.pattern("(^|-)(BoxUsage|SpotUsage|DedicatedUsage)(:|$)"))})
       AND NOT ${q.dialect.matches(usageType, q.dialect.pattern("(UnusedBox|HeavyUsage|DataXfer)"))}
-      AND ${text(q, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')) typed
+      AND ${text(q, "pricing_unit")} IN ('Hrs', 'Hours', 'Hour')${inWindow(q, instant(q, "line_item_usage_start_date"))}) typed
   WHERE ${gpuOnly(q)}`;
 }
 
 /** The whole query; the result's columns are the same in every dialect, times as text (`2026-10-01 00:00:00…`). */
 export function gpuHoursSql(q: ExportQuery): string {
   const usage = q.detected.format === "cur2" ? curUsage(q) : focusUsage(q);
-  const window = q.window ? `AND usage_start >= ${q.window.from} AND usage_start < ${q.window.to}` : "";
   const grain = q.granularity === "hourly" ? "hour" : "day";
   // The --group-by keys' columns ride along every grouping, after its own columns.
   const tags = tagSql(q.detected.format, q.groupKeys ?? []).names;
@@ -246,10 +267,10 @@ export function gpuHoursSql(q: ExportQuery): string {
   const positions = (first: number): string => tags.map((_, i) => `, ${first + i}`).join("");
   return `
 WITH source AS (${q.source}),
-usage AS (${usage}),
+usage AS ${q.dialect.usageCte}(${usage}),
 gpu AS (
   SELECT * FROM usage
-  WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL ${window}
+  WHERE provider IS NOT NULL AND hours IS NOT NULL AND usage_start IS NOT NULL
 ),
 per_resource_hour AS (
   SELECT provider, account, region, instance_type, resource, usage_start${also},

@@ -82,7 +82,7 @@ describe("--athena-table: CUR 2.0 in place, through @aws-sdk/client-athena", () 
     // Parameterised: no value from the command line is in the text; filtered by partition and time; grouped.
     expect(main.sql).not.toMatch(/2026-10/);
     expect(main.sql).toMatch(/BETWEEN \? AND \?/);
-    expect(main.sql).toMatch(/usage_start >= from_iso8601_timestamp\(\?\)/);
+    expect(main.sql).toMatch(/TRY_CAST\("line_item_usage_start_date" AS timestamp\) >= from_iso8601_timestamp\(\?\)/);
     expect(main.sql).toMatch(/"\$path"/);
     expect(main.sql).toMatch(/regexp_like/);
     expect(main.sql).not.toMatch(/regexp_matches|QUALIFY/);
