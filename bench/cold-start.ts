@@ -9,19 +9,25 @@ export interface ColdStart {
 }
 
 /**
- * Wall time from spawn to exit, median of `runs` interleaved runs (interleaving spreads any background noise
- * evenly over the three commands), after one untimed warm-up of each so the file cache is hot.
+ * Wall times of each command, interleaved `runs` times after one untimed warm-up of each: interleaving spreads any
+ * background noise evenly over the commands, and the warm-up makes the file cache hot.
  */
-export async function coldStart(runs: number): Promise<ColdStart> {
-  const commands = { node: ["-e", "0"], version: [binPath, "--version"], help: [binPath, "--help"] };
-  const times: Record<keyof typeof commands, number[]> = { node: [], version: [], help: [] };
-  for (const args of Object.values(commands)) await runNode(args);
+export async function interleavedTimes<K extends string>(commands: Record<K, string[]>, runs: number): Promise<Record<K, number[]>> {
+  const entries = Object.entries(commands) as [K, string[]][];
+  const times = Object.fromEntries(entries.map(([name]) => [name, [] as number[]])) as Record<K, number[]>;
+  for (const [, args] of entries) await runNode(args);
   for (let i = 0; i < runs; i++) {
-    for (const [name, args] of Object.entries(commands) as [keyof typeof commands, string[]][]) {
+    for (const [name, args] of entries) {
       const r = await runNode(args);
       if (r.code !== 0) throw new Error(`${args.join(" ")} exited ${r.code}: ${r.stderr}`);
       times[name].push(r.wallMs);
     }
   }
+  return times;
+}
+
+/** Wall time from spawn to exit of bare node, --version and --help: medians of interleaved runs. */
+export async function coldStart(runs: number): Promise<ColdStart> {
+  const times = await interleavedTimes({ node: ["-e", "0"], version: [binPath, "--version"], help: [binPath, "--help"] }, runs);
   return { runs, nodeMs: median(times.node), versionMs: median(times.version), helpMs: median(times.help) };
 }

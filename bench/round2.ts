@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baselineBin, BASELINE_COMMIT } from "./baseline.js";
+import { interleavedTimes } from "./cold-start.js";
 import { median, runNode, runWithPeak } from "./child.js";
 import { endToEnd } from "./end-to-end.js";
 import { writeInputCsv } from "./input-file.js";
@@ -113,18 +114,9 @@ async function overlap(runs: number): Promise<void> {
   }
 }
 
-async function coldStart(runs: number): Promise<void> {
+async function coldStartRound2(runs: number): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), "ct-bench-demo-"));
-  const commands = { node: ["-e", "0"], version: [binPath, "--version"], demo: [binPath, "--demo", "--out", out, "--quiet"] };
-  const times: Record<keyof typeof commands, number[]> = { node: [], version: [], demo: [] };
-  for (const args of Object.values(commands)) await runNode(args);
-  for (let i = 0; i < runs; i++) {
-    for (const [name, args] of Object.entries(commands) as [keyof typeof commands, string[]][]) {
-      const r = await runNode(args);
-      if (r.code !== 0) throw new Error(`${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-      times[name].push(r.wallMs);
-    }
-  }
+  const times = await interleavedTimes({ node: ["-e", "0"], version: [binPath, "--version"], demo: [binPath, "--demo", "--out", out, "--quiet"] }, runs);
   rmSync(out, { recursive: true, force: true });
   const node = median(times.node);
   line(`D. cold start, ms (min / median / max of ${runs}, interleaved): node -e 0 ${spread(times.node)}`);
@@ -136,7 +128,7 @@ async function coldStart(runs: number): Promise<void> {
 
 export async function round2(opts: { runs: number; rows: number }): Promise<void> {
   line("Issue 22 goals (each ratio measured side by side in this run):");
-  await coldStart(15);
+  await coldStartRound2(15);
   await inputThroughput(opts.rows, opts.runs);
   await peakRss();
   await overlap(Math.max(2, Math.min(opts.runs, 3)));

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAthena, type FakeAthena } from "../fakes/athena.js";
+import { athenaTestEnv, startFakeAthena, type FakeAthena } from "../fakes/athena.js";
 import { openDuck, sqlString, type Duck } from "../helpers/duckdb.js";
 import { repoRoot, runCli } from "../helpers/run-cli.js";
 
@@ -11,14 +11,7 @@ const fixture = join(repoRoot, "test/fixtures/exports/focus-1.2-tags.csv");
 
 let duck: Duck;
 let fake: FakeAthena;
-const env = (): Record<string, string> => ({
-  AWS_ACCESS_KEY_ID: "AKIDATHENATEST",
-  AWS_SECRET_ACCESS_KEY: "athena-test-secret",
-  AWS_REGION: "us-east-1",
-  AWS_ENDPOINT_URL_ATHENA: fake.url,
-  AWS_EC2_METADATA_DISABLED: "true",
-  CARBON_TRACK_RETRY_BASE_MS: "20",
-});
+const env = (): Record<string, string> => athenaTestEnv(fake.url);
 
 beforeAll(async () => {
   duck = await openDuck();

@@ -1,12 +1,12 @@
-import { readFileSync, rmSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { groupValue, parseGroupKey, type GroupKey } from "../../src/attribution/keys.js";
 import { buildCatalog } from "../../src/config/catalog.js";
 import { packageDataFile } from "../../src/config/paths.js";
 import { fetchAzureUsage } from "../../src/sources/azure/fetch.js";
 import { createRedactor } from "../../src/text/redact.js";
 import { startAzureFake, type AzureFake, type UsageLine } from "../fakes/azure-cost.js";
-import { fakeAccessToken, makeAzStub, makeTestCert, type TestCert } from "../fakes/azure-tls.js";
+import { fakeAccessToken, useAzureCli } from "../fakes/azure-tls.js";
 import { collapse, hoursBy } from "./truth.js";
 
 const subA = "0a1b2c3d-0000-4000-8000-00000000000a";
@@ -41,27 +41,16 @@ const truth: Record<string, number> = {
   [`2026-10-03 ${subB} westeurope Standard_ND96asr_v4 (untagged)`]: 6,
 };
 
-let cert: TestCert;
 let fake: AzureFake | undefined;
-beforeAll(() => {
-  cert = makeTestCert();
-  makeAzStub(cert.dir);
-});
-afterAll(() => rmSync(cert.dir, { recursive: true, force: true }));
-beforeEach(() => {
-  vi.stubEnv("AZURE_TOKEN_CREDENTIALS", "AzureCliCredential");
-  vi.stubEnv("PATH", `${cert.dir}:${process.env.PATH ?? ""}`);
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
+const certOf = useAzureCli(async () => {
   await fake?.close();
   fake = undefined;
 });
 
 async function run(groupKeys: GroupKey[]) {
   fake = await startAzureFake({
-    certPem: cert.certPem,
-    keyPem: cert.keyPem,
+    certPem: certOf().certPem,
+    keyPem: certOf().keyPem,
     subscriptions: { [subA]: { lines: lines[subA] }, [subB]: { lines: lines[subB] } },
     token: fakeAccessToken,
   });
@@ -79,7 +68,7 @@ async function run(groupKeys: GroupKey[]) {
       redactor: createRedactor([]),
       groupKeys,
     },
-    { tlsOptions: { ca: cert.certPem } },
+    { tlsOptions: { ca: certOf().certPem } },
   );
   return { result, verbose, queries: fake.requests.filter((r) => r.path.includes("CostManagement/query")).map((r) => JSON.parse(r.body)) };
 }

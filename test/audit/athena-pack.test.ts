@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAthena, type FakeAthena } from "../fakes/athena.js";
+import { athenaTestEnv, startFakeAthena, type FakeAthena } from "../fakes/athena.js";
 import { openDuck, sqlString, type Duck } from "../helpers/duckdb.js";
 import { repoRoot, runCli } from "../helpers/run-cli.js";
 import { scratch } from "./pack-helpers.js";
@@ -26,15 +26,8 @@ afterAll(async () => {
 
 describe("an --audit pack of an --athena-table run", () => {
   it("records the SQL and its execution parameters, and replays without Athena", async () => {
-    const env = {
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: "AKIDATHENATEST",
-      AWS_SECRET_ACCESS_KEY: "athena-Secret-DO-NOT-PACK-1e5f",
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_ATHENA: fake.url,
-      AWS_EC2_METADATA_DISABLED: "true",
-      CARBON_TRACK_RETRY_BASE_MS: "20",
-    };
+    const secret = "athena-Secret-DO-NOT-PACK-1e5f";
+    const env = { HOME: dir, ...athenaTestEnv(fake.url, secret) };
     const pack = join(dir, "pack");
     const run = await runCli(["--athena-table", "cur.cur2", "--since", "2026-10-01", "--until", "2026-10-03", "--intensity", "static", "--format", "json", "--audit", pack], { env, cwd: dir, timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
@@ -44,7 +37,7 @@ describe("an --audit pack of an --athena-table run", () => {
     expect(query!.params.table).toBe("cur.cur2");
     expect(query!.params.sql).toMatch(/^\s*WITH source AS \(SELECT \* FROM/);
     expect(query!.params.parameters).toEqual(["'2026-10'", "'2026-10'", "'2026-10-01T00:00:00Z'", "'2026-10-04T00:00:00Z'"]);
-    expect(readFileSync(join(pack, "manifest.json"), "utf8")).not.toContain(env.AWS_SECRET_ACCESS_KEY);
+    expect(readFileSync(join(pack, "manifest.json"), "utf8")).not.toContain(secret);
     await fake.close();
     const res = await runCli(["replay", pack], { cwd: dir, env: { HOME: dir } });
     expect(res.code, res.stdout + res.stderr).toBe(0);

@@ -70,6 +70,16 @@ function bind(sql: string, parameters: string[]): string {
 
 const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
+/** A run's environment for the fake: explicit test keys (no credential chain, no metadata address), fast retries. */
+export const athenaTestEnv = (url: string, secret = "athena-test-secret"): Record<string, string> => ({
+  AWS_ACCESS_KEY_ID: "AKIDATHENATEST",
+  AWS_SECRET_ACCESS_KEY: secret,
+  AWS_REGION: "us-east-1",
+  AWS_ENDPOINT_URL_ATHENA: url,
+  AWS_EC2_METADATA_DISABLED: "true",
+  CARBON_TRACK_RETRY_BASE_MS: "20",
+});
+
 export async function startFakeAthena(options: FakeAthenaOptions): Promise<FakeAthena> {
   const instance = await DuckDBInstance.create(":memory:", { autoinstall_known_extensions: "false", autoload_known_extensions: "false" });
   const conn: DuckDBConnection = await instance.connect();

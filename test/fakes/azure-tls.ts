@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 
 export interface TestCert {
   dir: string;
@@ -39,4 +40,27 @@ export function makeAzStub(dir: string): string {
   writeFileSync(script, `#!/bin/sh\necho '${token}'\n`);
   chmodSync(script, 0o755);
   return dir;
+}
+
+/**
+ * In-process tests of the Azure source: a certificate and the stub `az` for the file, and for each test an
+ * environment where only that stub can answer (no login host, no metadata address). `cert()` gives the
+ * certificate once the file's set-up ran; `close` ends what each test started (its fake).
+ */
+export function useAzureCli(close: () => Promise<void> | void): () => TestCert {
+  let cert: TestCert | undefined;
+  beforeAll(() => {
+    cert = makeTestCert();
+    makeAzStub(cert.dir);
+  });
+  afterAll(() => rmSync(cert!.dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    vi.stubEnv("AZURE_TOKEN_CREDENTIALS", "AzureCliCredential");
+    vi.stubEnv("PATH", `${cert!.dir}:${process.env.PATH ?? ""}`);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await close();
+  });
+  return () => cert!;
 }

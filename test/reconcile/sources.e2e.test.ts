@@ -29,6 +29,17 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** The stub `az` alone can sign in, and the carbon API answers 403 for every month. */
+const azureDeniedEnv = (): Record<string, string> => ({
+  HOME: work,
+  PATH: `${cert.dir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+  AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+  NODE_EXTRA_CA_CERTS: cert.certPath,
+  CARBON_TRACK_AZURE_ENDPOINT: azureDenied.url,
+  CARBON_TRACK_TIMEOUT_MS: "5000",
+  CARBON_TRACK_RETRY_BASE_MS: "10",
+});
+
 const awsEnv = (): Record<string, string> => {
   const empty = join(work, "empty");
   writeFileSync(empty, "");
@@ -67,15 +78,7 @@ describe("carbon-track reconcile: AWS on Athena, and a provider that fails", () 
   it("names a provider that fails, compares the others and exits 3", async () => {
     const out = join(work, "out-partial");
     const res = await runCli(["reconcile", "--detail", detailCsv, "--aws-carbon", awsExport, "--azure-subscriptions", azureSubscription, "--out", out], {
-      env: {
-        HOME: work,
-        PATH: `${cert.dir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-        AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
-        NODE_EXTRA_CA_CERTS: cert.certPath,
-        CARBON_TRACK_AZURE_ENDPOINT: azureDenied.url,
-        CARBON_TRACK_TIMEOUT_MS: "5000",
-        CARBON_TRACK_RETRY_BASE_MS: "10",
-      },
+      env: azureDeniedEnv(),
       cwd: work,
       timeoutMs: 90_000,
     });
@@ -91,15 +94,7 @@ describe("carbon-track reconcile: AWS on Athena, and a provider that fails", () 
   it("exits 1 and writes nothing when no provider's figures can be read", async () => {
     const out = join(work, "out-none");
     const res = await runCli(["reconcile", "--detail", detailCsv, "--azure-subscriptions", azureSubscription, "--out", out], {
-      env: {
-        HOME: work,
-        PATH: `${cert.dir}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-        AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
-        NODE_EXTRA_CA_CERTS: cert.certPath,
-        CARBON_TRACK_AZURE_ENDPOINT: azureDenied.url,
-        CARBON_TRACK_TIMEOUT_MS: "5000",
-        CARBON_TRACK_RETRY_BASE_MS: "10",
-      },
+      env: azureDeniedEnv(),
       cwd: work,
       timeoutMs: 90_000,
     });

@@ -1,5 +1,5 @@
-import { readFileSync, rmSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { buildCatalog } from "../../../src/config/catalog.js";
 import { packageDataFile } from "../../../src/config/paths.js";
 import { ProviderError } from "../../../src/errors.js";
@@ -8,7 +8,7 @@ import { fetchAzureUsage } from "../../../src/sources/azure/fetch.js";
 import type { SourceContext, UsageWindow } from "../../../src/sources/types.js";
 import type { UserConfig } from "../../../src/config/user-config.js";
 import { startAzureFake, type AzureFake, type SubscriptionScript } from "../../fakes/azure-cost.js";
-import { fakeAccessToken, makeAzStub, makeTestCert, type TestCert } from "../../fakes/azure-tls.js";
+import { fakeAccessToken, useAzureCli } from "../../fakes/azure-tls.js";
 import { createRedactor } from "../../../src/text/redact.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/azure/usage.json", import.meta.url), "utf8")) as {
@@ -19,21 +19,8 @@ const subB = "0a1b2c3d-0000-4000-8000-00000000000b";
 const subDenied = "0a1b2c3d-0000-4000-8000-00000000000c";
 const catalog = buildCatalog(JSON.parse(readFileSync(packageDataFile("catalog.json"), "utf8")), undefined, "catalog.json");
 
-let cert: TestCert;
 let fake: AzureFake | undefined;
-
-beforeAll(() => {
-  cert = makeTestCert();
-  makeAzStub(cert.dir);
-});
-afterAll(() => rmSync(cert.dir, { recursive: true, force: true }));
-beforeEach(() => {
-  // Only the stub `az` can answer: no login host, no metadata address.
-  vi.stubEnv("AZURE_TOKEN_CREDENTIALS", "AzureCliCredential");
-  vi.stubEnv("PATH", `${cert.dir}:${process.env.PATH ?? ""}`);
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
+const certOf = useAzureCli(async () => {
   await fake?.close();
   fake = undefined;
 });
@@ -45,7 +32,7 @@ async function run(opts: {
   managementGroups?: Record<string, string[]>;
   timeoutMs?: number;
 }) {
-  fake = await startAzureFake({ certPem: cert.certPem, keyPem: cert.keyPem, subscriptions: opts.subscriptions, managementGroups: opts.managementGroups, token: fakeAccessToken });
+  fake = await startAzureFake({ certPem: certOf().certPem, keyPem: certOf().keyPem, subscriptions: opts.subscriptions, managementGroups: opts.managementGroups, token: fakeAccessToken });
   const ctx: SourceContext = {
     window: { since: "2026-10-01", until: "2026-10-03", granularity: "daily", ...opts.window },
     env: { CARBON_TRACK_AZURE_ENDPOINT: fake.url },
@@ -56,7 +43,7 @@ async function run(opts: {
     http: { timeoutMs: opts.timeoutMs ?? 15_000, retryBaseMs: 10, maxAttempts: 3 },
     redactor: createRedactor([]),
   };
-  return fetchAzureUsage(ctx, { tlsOptions: { ca: cert.certPem } });
+  return fetchAzureUsage(ctx, { tlsOptions: { ca: certOf().certPem } });
 }
 
 const withThrottle = (script: SubscriptionScript): SubscriptionScript => ({

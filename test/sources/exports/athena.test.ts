@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAthena, type FakeAthena } from "../../fakes/athena.js";
+import { athenaTestEnv, startFakeAthena, type FakeAthena } from "../../fakes/athena.js";
 import { expectRefused } from "../../helpers/bad-input.js";
 import { openDuck, sqlString, type Duck } from "../../helpers/duckdb.js";
 import { repoRoot, runCli } from "../../helpers/run-cli.js";
@@ -17,14 +17,7 @@ const curFixture = join(repoRoot, "test/fixtures/exports/cur2-traps.csv");
 let duck: Duck;
 let fake: FakeAthena;
 let dir: string;
-const env = (): Record<string, string> => ({
-  AWS_ACCESS_KEY_ID: "AKIDATHENATEST",
-  AWS_SECRET_ACCESS_KEY: "athena-test-secret",
-  AWS_REGION: "us-east-1",
-  AWS_ENDPOINT_URL_ATHENA: fake.url,
-  AWS_EC2_METADATA_DISABLED: "true",
-  CARBON_TRACK_RETRY_BASE_MS: "20",
-});
+const env = (): Record<string, string> => athenaTestEnv(fake.url);
 
 beforeAll(async () => {
   duck = await openDuck();
