@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { openEngine, type Engine } from "../engine/duckdb.js";
 import { UsageError } from "../errors.js";
@@ -9,6 +9,7 @@ import { csvHeader, csvLine } from "../report/csv.js";
 import type { CarbonRecord } from "../schema.js";
 import type { RunStamp } from "./columns.js";
 import { lockLedger } from "./lock.js";
+import { toolVersion } from "../version.js";
 import { upsertLedger, type Coverage, type UpsertResult } from "./upsert.js";
 
 /**
@@ -22,8 +23,6 @@ export interface LedgerSession {
   commit(coverage: Coverage, run: Omit<RunStamp, "runId" | "startedAt" | "toolVersion">): Promise<UpsertResult>;
   close(): void;
 }
-
-export const toolVersion = (): string => (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** A short hash of the data that turned hours into CO2e, so a reader can tell runs on different factors apart. */
 export function dataVersion(parts: readonly string[]): string {
